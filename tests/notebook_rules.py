@@ -1,0 +1,80 @@
+"""The house rules every course notebook follows, as a function the tests call.
+
+Kept apart from the tests so that a test can also show that the rules catch a bad notebook.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SHELL_INSTALL = re.compile(r"^\s*(!|%)\s*(pip|conda|mamba|apt|apt-get|uv)\b|pip install", re.M)
+TEMPLATE_HEADINGS = ("## Summary", "## Further reading", "## Exercises")
+
+
+def notebook_problems(path):
+    """Return a list of the ways the notebook at ``path`` breaks the house rules (empty if none)."""
+    try:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    except ValueError as error:
+        return [f"not valid JSON: {error}"]
+    problems = []
+    cells = nb.get("cells", [])
+    if not cells or cells[0].get("cell_type") != "markdown":
+        problems.append("first cell must be a Markdown cell with a '# Title'")
+    elif not "".join(cells[0]["source"]).startswith("# "):
+        problems.append("first cell must start with a '# Title' heading")
+    kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name")
+    if kernel != "python3":
+        problems.append(f"kernelspec must be 'python3', found {kernel!r}")
+    code = ["".join(c["source"]) for c in cells if c.get("cell_type") == "code"]
+    markdown = "\n".join("".join(c["source"]) for c in cells if c.get("cell_type") == "markdown")
+    for i, cell in enumerate(c for c in cells if c.get("cell_type") == "code"):
+        if cell.get("outputs"):
+            problems.append(f"code cell {i} is stored with outputs (strip them)")
+        if cell.get("execution_count") is not None:
+            problems.append(f"code cell {i} is stored with an execution count (strip it)")
+    if not any(re.search(r"^import neurotransfer as nt$", c, re.M) for c in code):
+        problems.append("no cell does 'import neurotransfer as nt'")
+    if not any("nt.setup(" in c for c in code):
+        problems.append("no cell calls nt.setup()")
+    for i, source in enumerate(code):
+        if SHELL_INSTALL.search(source):
+            problems.append(f"code cell {i} installs packages from the shell")
+    if "Estimated time" not in markdown or "objectives" not in markdown.lower():
+        problems.append("learning objectives and an estimated time are missing")
+    for heading in TEMPLATE_HEADINGS:
+        if heading not in markdown:
+            problems.append(f"missing the template section {heading!r}")
+    return problems
+
+
+def toc_files(toc_path=ROOT / "_toc.yml"):
+    """Every file the table of contents names, with globs expanded, as paths without suffix."""
+    toc = yaml.safe_load(Path(toc_path).read_text(encoding="utf-8"))
+    named, globs = [toc["root"]], []
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                named.append(entry["file"])
+            if "glob" in entry:
+                globs.append(entry["glob"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return named, globs
+
+
+def notebooks_on_disk():
+    """All course notebooks under ``chapters/``, as paths relative to the repository."""
+    return sorted(
+        p.relative_to(ROOT)
+        for p in (ROOT / "chapters").rglob("*.ipynb")
+        if ".ipynb_checkpoints" not in p.parts
+    )

@@ -1,0 +1,58 @@
+"""Notebook hygiene: every notebook is in the book, stored clean, and follows the template."""
+
+import json
+
+import pytest
+from notebook_rules import ROOT, notebook_problems, notebooks_on_disk, toc_files
+
+NOTEBOOKS = notebooks_on_disk()
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found under chapters/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=str)
+def test_notebook_follows_house_rules(path):
+    assert notebook_problems(ROOT / path) == []
+
+
+def test_every_notebook_is_in_the_table_of_contents():
+    named, globs = toc_files()
+    listed = {p for p in NOTEBOOKS if str(p.with_suffix("")) in named}
+    globbed = {q.relative_to(ROOT) for g in globs for q in ROOT.glob(g)}
+    listed |= set(NOTEBOOKS) & globbed
+    assert sorted(set(NOTEBOOKS) - listed) == []
+
+
+def test_every_toc_entry_exists():
+    named, globs = toc_files()
+    suffixes = (".md", ".ipynb")
+    missing = [n for n in named if not any((ROOT / n).with_suffix(s).exists() for s in suffixes)]
+    assert missing == []
+    empty = [g for g in globs if not list(ROOT.glob(g))]
+    assert empty == []
+
+
+def test_rules_catch_a_notebook_saved_with_outputs(tmp_path):
+    good = json.loads((ROOT / NOTEBOOKS[0]).read_text(encoding="utf-8"))
+    assert notebook_problems(ROOT / NOTEBOOKS[0]) == []
+    bad = json.loads(json.dumps(good))
+    cell = next(c for c in bad["cells"] if c["cell_type"] == "code")
+    cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["hi\n"]}]
+    cell["execution_count"] = 1
+    path = tmp_path / "bad.ipynb"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    problems = notebook_problems(path)
+    assert any("outputs" in p for p in problems) and any("execution count" in p for p in problems)
+
+
+def test_rules_catch_a_pip_cell_and_a_missing_title(tmp_path):
+    bad = json.loads((ROOT / NOTEBOOKS[0]).read_text(encoding="utf-8"))
+    bad["cells"][0]["source"] = ["Untitled"]
+    bad["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [],
+                         "execution_count": None, "source": ["!pip install tensorflow"]})
+    path = tmp_path / "bad.ipynb"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    problems = notebook_problems(path)
+    assert any("Title" in p for p in problems) and any("installs packages" in p for p in problems)
