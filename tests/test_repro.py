@@ -53,3 +53,8 @@ def test_bad_thread_count_is_refused(threads):
 def test_unknown_attribute_names_itself():
     with pytest.raises(AttributeError, match="no_such_module"):
         nt.no_such_module  # noqa: B018
+
+
+def test_every_module_is_reachable_from_the_package():
+    assert {"data", "plotting", "repro", "checks"} <= set(nt.SUBMODULES)
+    assert nt.checks.check_close.__name__ == "check_close"

@@ -12,20 +12,24 @@ Examples
 """
 
 import importlib
+import pkgutil
 
 from neurotransfer.repro import setup
 
-__all__ = ["setup", "data", "plotting", "repro"]
 __version__ = "0.1.0"
 
-_SUBMODULES = {"data", "plotting", "repro"}
+#: The concept modules, found on disk so that a new module needs no registration here.
+SUBMODULES = sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+__all__ = ["setup", *SUBMODULES]
 
 
 def __getattr__(name):
-    if name in _SUBMODULES:
+    if name in SUBMODULES:
         return importlib.import_module(f"neurotransfer.{name}")
-    raise AttributeError(f"module 'neurotransfer' has no attribute {name!r}")
+    raise AttributeError(
+        f"module 'neurotransfer' has no attribute {name!r}; its modules are {SUBMODULES}"
+    )
 
 
 def __dir__():
-    return sorted(set(globals()) | _SUBMODULES)
+    return sorted(set(globals()) | set(SUBMODULES))
