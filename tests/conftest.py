@@ -23,7 +23,12 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def built_book():
-    """Build the website once per test session, with warnings as errors; return its folder."""
+    """Build the website once per test session, with warnings as errors; return its folder.
+
+    While working on the site tests, ``NT_PREBUILT_BOOK=path/to/html`` reuses a finished build.
+    """
+    if os.environ.get("NT_PREBUILT_BOOK"):
+        return Path(os.environ["NT_PREBUILT_BOOK"])
     command = [
         str(Path(sys.executable).with_name("jupyter-book")),
         "build", str(ROOT), "-W", "-n", "--keep-going", "--all",
