@@ -78,3 +78,28 @@ def notebooks_on_disk():
         for p in (ROOT / "chapters").rglob("*.ipynb")
         if ".ipynb_checkpoints" not in p.parts
     )
+
+
+_ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+")
+
+
+def text_outputs(outputs):
+    """What a code cell printed and displayed, as text, for comparing two executions.
+
+    ``stdout`` is the printed text; ``results`` the plain-text form of each displayed value.
+    Memory addresses in object reprs (``at 0x7f...``) differ between processes and are blanked;
+    standard error (warnings, logs) is left out.
+    """
+    stdout, results = [], []
+    for out in outputs:
+        kind = out.get("output_type")
+        if kind == "stream" and out.get("name") == "stdout":
+            text = out.get("text", "")
+            stdout.append(text if isinstance(text, str) else "".join(text))
+        elif kind in ("execute_result", "display_data"):
+            text = out.get("data", {}).get("text/plain", "")
+            results.append(text if isinstance(text, str) else "".join(text))
+    return {
+        "stdout": _ADDRESS.sub("at 0x…", "".join(stdout)),
+        "results": [_ADDRESS.sub("at 0x…", r) for r in results],
+    }

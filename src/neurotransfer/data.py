@@ -10,6 +10,11 @@ import numpy as np
 from sklearn import datasets
 from sklearn.model_selection import train_test_split
 
+__all__ = [
+    "SPLITS", "Digits", "load_digits", "digits_split", "select_classes", "per_class",
+    "regression_with_outliers", "two_blobs", "xor",
+]
+
 SPLITS = ("train", "val", "test")
 
 

@@ -1,0 +1,31 @@
+"""Same machine, same numbers: the nbval run and the book build print identical results.
+
+The test command executes every notebook twice: first under nbval (shuffled order, each from an
+empty artifact folder), then in the book build. Each execution's text outputs are compared cell
+by cell, so any number that changes between two runs (an unseeded generator, a nondeterministic
+kernel, a result that depends on a cached file) fails here.
+"""
+
+import json
+
+import nbformat
+import pytest
+from notebook_rules import ROOT, notebooks_on_disk, text_outputs
+
+pytestmark = pytest.mark.book
+RECORDS = ROOT / "_build" / "records" / "nbval"
+
+
+@pytest.mark.parametrize("notebook", notebooks_on_disk(), ids=str)
+def test_book_build_reproduces_the_nbval_run(notebook, built_book):
+    record = RECORDS / notebook.with_suffix(".json")
+    if not record.exists():
+        pytest.fail(f"no nbval record for {notebook}: run the notebooks and the book build "
+                    "in one pytest session (`make test`)", pytrace=False)
+    first = json.loads(record.read_text(encoding="utf-8"))
+    executed = built_book.parent / "jupyter_execute" / notebook
+    nb = nbformat.read(executed, as_version=4)
+    second = [text_outputs(c.outputs) for c in nb.cells if c.cell_type == "code"]
+    assert len(first) == len(second), "the two executions ran a different number of cells"
+    for i, (a, b) in enumerate(zip(first, second, strict=True)):
+        assert a == b, f"code cell {i} of {notebook} printed different results in the two runs"
