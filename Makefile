@@ -10,11 +10,12 @@ HTML   := _build/html/index.html
 # namespace with only the loopback interface), to prove that nothing downloads at run time.
 OFFLINE := $(shell unshare -rn true 2>/dev/null && echo "unshare -rn sh -c 'ip link set lo up 2>/dev/null; NT_OFFLINE=1 exec \"\$$0\" \"\$$@\"'")
 
-.PHONY: book test lint serve lab clean help
+.PHONY: book test lint bench serve lab clean help
 
 help:
 	@echo "make book   install, run every notebook, build the website into _build/html"
 	@echo "make test   lint, unit tests and doctests, every notebook as a test, the website build"
+	@echo "make bench  time every notebook alone; writes chapters/appendix/runtime_table.md"
 	@echo "make serve  serve the built website on http://127.0.0.1:8000"
 	@echo "make lab    open the notebooks in JupyterLab"
 	@echo "make clean  remove the built website"
@@ -38,6 +39,9 @@ lint: $(STAMP)
 
 test: lint
 	$(OFFLINE) $(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(OFFLINE) $(BIN)/python tests/bench_notebooks.py
 
 serve: $(STAMP)
 	@test -f $(HTML) || { echo "Build the book first: make book"; exit 1; }
