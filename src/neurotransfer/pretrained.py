@@ -1,0 +1,182 @@
+"""Pretrained models made by the course's own code, stored as weights with a SHA-256 checksum.
+
+A model hub does three things this module does too: it knows a list of model names, it
+fetches (here: *builds*) the weights once and caches them, and it refuses a file whose
+checksum differs from the one recorded when the file was written. Files hold weights only
+(HDF5 arrays, no pickled Python and no model code), and the architecture always comes from
+:mod:`neurotransfer.models`, so loading a file never runs code stored in it.
+
+Examples
+--------
+>>> import neurotransfer as nt
+>>> _ = nt.setup(seed=0)
+>>> sorted(PRETRAINED)
+['digits_0to4_cnn', 'digits_0to4_mlp', 'digits_cnn', 'digits_mlp']
+"""
+
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from neurotransfer import data, models
+
+SUFFIX = ".weights.h5"
+
+
+class ChecksumError(ValueError):
+    """A weights file whose SHA-256 differs from the one recorded when it was saved."""
+
+
+class Recipe(NamedTuple):
+    """How a named pretrained model is built: architecture, source classes, training steps."""
+
+    build: Callable
+    classes: tuple
+    images: bool  # True: inputs (n, 8, 8, 1); False: flat (n, 64)
+    steps: int
+    learning_rate: float
+
+
+#: The pretrained models the course knows. Source data: the digits' "train" split (seed 0).
+PRETRAINED = {
+    "digits_mlp": Recipe(lambda: models.small_mlp(num_classes=10), tuple(range(10)),
+                         False, 300, 3e-3),
+    "digits_cnn": Recipe(lambda: models.small_cnn(num_classes=10), tuple(range(10)),
+                         True, 300, 3e-3),
+    "digits_0to4_mlp": Recipe(lambda: models.small_mlp(num_classes=5), tuple(range(5)),
+                              False, 300, 3e-3),
+    "digits_0to4_cnn": Recipe(lambda: models.small_cnn(num_classes=5), tuple(range(5)),
+                              True, 300, 3e-3),
+}
+
+
+def home():
+    """The folder for pretrained files.
+
+    ``$NEUROTRANSFER_HOME`` if set; else ``<repository>/artifacts`` when the package runs
+    from its source tree (a ``pyproject.toml`` two folders above ``src/neurotransfer``); else
+    ``~/.cache/neurotransfer``.
+
+    Examples
+    --------
+    >>> home().name in {"artifacts", "neurotransfer"} or "NEUROTRANSFER_HOME" in os.environ
+    True
+    """
+    if os.environ.get("NEUROTRANSFER_HOME"):
+        return Path(os.environ["NEUROTRANSFER_HOME"])
+    repository = Path(__file__).resolve().parents[2]
+    if (repository / "pyproject.toml").is_file():
+        return repository / "artifacts"
+    return Path.home() / ".cache" / "neurotransfer"
+
+
+def sha256(path):
+    """SHA-256 of a file's bytes, as 64 hex digits."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check_name(name):
+    if name not in PRETRAINED:
+        raise ValueError(f"unknown pretrained model {name!r}; known models: {sorted(PRETRAINED)}")
+
+
+def paths(name, folder=None):
+    """The weights file and its checksum sidecar for model ``name``."""
+    folder = Path(folder) if folder is not None else home()
+    weights = folder / f"{name}{SUFFIX}"
+    return weights, weights.with_name(weights.name + ".sha256")
+
+
+def save_pretrained(model, name, folder=None):
+    """Save ``model``'s weights as ``<name>.weights.h5`` and their SHA-256 beside them.
+
+    Returns the path of the weights file.
+    """
+    weights, checksum = paths(name, folder)
+    weights.parent.mkdir(parents=True, exist_ok=True)
+    model.save_weights(weights)
+    checksum.write_text(sha256(weights) + "\n", encoding="ascii")
+    return weights
+
+
+def verify(weights):
+    """Raise :class:`ChecksumError` unless the file matches its recorded SHA-256."""
+    weights = Path(weights)
+    sidecar = weights.with_name(weights.name + ".sha256")
+    if not sidecar.is_file():
+        raise ChecksumError(f"no recorded checksum for {weights} (expected {sidecar})")
+    expected = sidecar.read_text(encoding="ascii").strip()
+    actual = sha256(weights)
+    if actual != expected:
+        raise ChecksumError(
+            f"refusing to load {weights}: its SHA-256 is {actual}, but {expected} was recorded "
+            "when it was saved (the file is damaged or was changed; delete it to rebuild)"
+        )
+    return actual
+
+
+def source_data(name, split="train"):
+    """The source task's ``(x, y)`` for model ``name`` (images or flat vectors, classes kept)."""
+    _check_name(name)
+    recipe = PRETRAINED[name]
+    part = data.digits_split(split, seed=0)
+    x, y = data.select_classes(part.x, part.y, recipe.classes)
+    return (models.as_images(x) if recipe.images else x), y
+
+
+def pretrain(name, model=None, seed=0):
+    """Train model ``name`` on its source task, reproducibly, in a few seconds.
+
+    The starting weights are drawn by :func:`neurotransfer.transfer.reinitialise` from
+    ``seed`` and the batches from a NumPy generator, so the result does not depend on (and
+    does not change) the global random state of the notebook that triggers it.
+    """
+    from neurotransfer import transfer  # late: transfer imports this module
+
+    _check_name(name)
+    recipe = PRETRAINED[name]
+    model = recipe.build() if model is None else model
+    transfer.reinitialise(model, seed=seed)
+    x, y = source_data(name)
+    transfer.fit_steps(model, x, y, steps=recipe.steps, learning_rate=recipe.learning_rate,
+                       batch_size=64, seed=seed)
+    return model
+
+
+def load_pretrained(name, folder=None):
+    """The pretrained model ``name``, with its weights file verified against its checksum.
+
+    If the file is missing it is built with :func:`pretrain` and saved first, so no notebook
+    depends on another having run. A file whose checksum does not match is refused with a
+    :class:`ChecksumError` (a ``ValueError``) naming the file and both checksums.
+
+    Examples
+    --------
+    >>> import neurotransfer as nt, tempfile
+    >>> _ = nt.setup(seed=0)
+    >>> model = load_pretrained("digits_mlp", folder=tempfile.mkdtemp())
+    >>> model.output_shape
+    (None, 10)
+    """
+    _check_name(name)
+    weights, _ = paths(name, folder)
+    model = PRETRAINED[name].build()
+    if not weights.is_file():
+        save_pretrained(pretrain(name, model), name, folder)
+    verify(weights)
+    model.load_weights(weights)  # HDF5 arrays only: nothing in the file is executed
+    model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def accuracy(model, x, y):
+    """Fraction of ``x`` that ``model`` labels as ``y``."""
+    return float((np.argmax(model.predict(x, verbose=0, batch_size=512), axis=1) == y).mean())

@@ -1,0 +1,110 @@
+"""Experiment sweeps: every condition, on every labelled-set size, over several seeds.
+
+:func:`run_sweep` returns a tidy table: a list of dicts, one row per
+seed × condition × labels per class, which :func:`summarise` reduces to mean, spread,
+minimum and maximum, and :func:`plot_learning_curves` draws.
+
+Examples
+--------
+>>> x = np.arange(40.0)[:, None]; y = np.repeat([0, 1], 20)
+>>> always_zero = lambda x_train, y_train, x_test, seed: np.zeros(len(x_test), int)
+>>> rows = run_sweep({"zero": always_zero}, (x, y), (x, y), labels_per_class=[1, 5],
+...                  seeds=[0, 1])
+>>> len(rows), rows[0]
+(4, {'seed': 0, 'condition': 'zero', 'labels_per_class': 1, 'accuracy': 0.5})
+>>> summarise(rows)[0]["mean"]
+0.5
+"""
+
+import numpy as np
+
+from neurotransfer import data
+
+
+def run_sweep(conditions, pool, test, labels_per_class, seeds):
+    """Train and test every condition on labelled sets of each size, for each seed.
+
+    Parameters
+    ----------
+    conditions : dict of str -> callable
+        ``condition(x_train, y_train, x_test, seed)`` returns predicted labels for ``x_test``.
+    pool : tuple (x, y)
+        Labelled target examples; each seed draws ``n`` per class from it
+        (:func:`neurotransfer.data.per_class`).
+    test : tuple (x, y)
+        Held-out target examples on which accuracy is measured.
+    labels_per_class : sequence of int
+    seeds : sequence of int
+
+    Returns
+    -------
+    list of dict
+        Keys ``seed``, ``condition``, ``labels_per_class``, ``accuracy``.
+    """
+    x_pool, y_pool = (np.asarray(a) for a in pool)
+    x_test, y_test = (np.asarray(a) for a in test)
+    available = int(np.bincount(y_pool).min())
+    too_many = [n for n in labels_per_class if n > available]
+    if too_many:
+        raise ValueError(f"labels_per_class asks for {too_many} examples per class, but the "
+                         f"pool's smallest class has only {available}")
+    if not conditions or not len(seeds):
+        raise ValueError("conditions and seeds must not be empty")
+    rows = []
+    for seed in seeds:
+        for n in labels_per_class:
+            x_train, y_train = data.per_class(x_pool, y_pool, n, seed=seed)
+            for name, condition in conditions.items():
+                predicted = np.asarray(condition(x_train, y_train, x_test, seed))
+                if predicted.shape != y_test.shape:
+                    raise ValueError(f"condition {name!r} returned {predicted.shape} labels, "
+                                     f"expected {y_test.shape}")
+                rows.append({"seed": int(seed), "condition": name, "labels_per_class": int(n),
+                             "accuracy": float((predicted == y_test).mean())})
+    return rows
+
+
+def select(rows, **where):
+    """The rows whose fields equal every ``key=value`` given, e.g. ``condition="scratch"``."""
+    return [r for r in rows if all(r[k] == v for k, v in where.items())]
+
+
+def values(rows, key="accuracy", **where):
+    """``key`` of the selected rows, in seed order, as an array."""
+    chosen = sorted(select(rows, **where), key=lambda r: r["seed"])
+    return np.array([r[key] for r in chosen])
+
+
+def summarise(rows, key="accuracy"):
+    """One row per condition × labels per class: ``mean``, ``std``, ``min``, ``max``, ``seeds``."""
+    groups = {}
+    for r in rows:
+        groups.setdefault((r["condition"], r["labels_per_class"]), []).append(r[key])
+    return [{"condition": c, "labels_per_class": n, "mean": float(np.mean(v)),
+             "std": float(np.std(v)), "min": float(np.min(v)), "max": float(np.max(v)),
+             "seeds": len(v)} for (c, n), v in groups.items()]
+
+
+def table(summary):
+    """A plain-text table of :func:`summarise` output, for printing in a notebook."""
+    lines = [f"{'condition':<20}{'labels/class':>13}{'mean':>8}{'± std':>8}{'min':>8}{'max':>8}"]
+    for r in summary:
+        lines.append(f"{r['condition']:<20}{r['labels_per_class']:>13}{r['mean']:>8.3f}"
+                     f"{r['std']:>8.3f}{r['min']:>8.3f}{r['max']:>8.3f}")
+    return "\n".join(lines)
+
+
+def plot_learning_curves(rows, ax, title=None):
+    """Mean accuracy vs labels per class (log axis), one line per condition, min–max band."""
+    from neurotransfer import plotting
+
+    for name in dict.fromkeys(r["condition"] for r in rows):
+        sizes = sorted({r["labels_per_class"] for r in select(rows, condition=name)})
+        acc = [values(rows, condition=name, labels_per_class=n) for n in sizes]
+        line, = ax.plot(sizes, [a.mean() for a in acc], marker="o", label=name)
+        ax.fill_between(sizes, [a.min() for a in acc], [a.max() for a in acc],
+                        color=line.get_color(), alpha=0.15)
+    ax.set_xscale("log")
+    ax.legend()
+    return plotting.label(ax, "labelled examples per class (log scale)", "test accuracy",
+                          title)

@@ -1,0 +1,209 @@
+"""Transfer learning: reuse a trained network's layers for a new task, frozen or fine-tuned.
+
+The recipe the course teaches (after the Keras guide by Chollet): cut a pretrained model
+below its output layer (the *base*), call it with ``training=False`` under a new output layer
+(the *head*), freeze the base and train the head to convergence, then unfreeze, **recompile**
+and fine-tune everything at a low learning rate. Pretrained files come from
+:mod:`neurotransfer.pretrained`; experiment sweeps from :mod:`neurotransfer.sweeps`.
+
+Examples
+--------
+>>> import neurotransfer as nt
+>>> _ = nt.setup(seed=0)
+>>> base = nt.models.small_mlp()
+>>> model = build_transfer_model(base, num_classes=5)
+>>> freeze(model.get_layer("base"))
+['hidden_1', 'hidden_2']
+>>> len(model.trainable_weights)   # only the new head's kernel and bias
+2
+"""
+
+import numpy as np
+
+from neurotransfer.pretrained import (  # noqa: F401  (re-exported)
+    PRETRAINED,
+    ChecksumError,
+    load_pretrained,
+    save_pretrained,
+)
+from neurotransfer.sweeps import run_sweep, summarise  # noqa: F401  (re-exported)
+
+
+def _keras():
+    import keras
+
+    return keras
+
+
+def check_inputs(model, x, name="x"):
+    """Raise ``ValueError`` unless ``x`` has the per-example shape ``model`` expects."""
+    x = np.asarray(x)
+    expected = tuple(model.input_shape[1:])
+    if x.ndim != len(expected) + 1 or tuple(x.shape[1:]) != expected:
+        raise ValueError(
+            f"{name} must have shape (n, {', '.join(map(str, expected))}) for model "
+            f"{model.name!r}, got {x.shape}"
+        )
+    return x
+
+
+def freeze(model, until=None):
+    """Set ``trainable = False`` on ``model``'s layers up to and including ``until``.
+
+    ``until`` is a layer name, or ``None`` for the whole model. Layers after it are made
+    trainable. Returns the names of the frozen layers that hold weights. Remember to compile
+    the model again afterwards; :func:`unfreeze` undoes it.
+    """
+    names = [layer.name for layer in model.layers]
+    if until is not None and until not in names:
+        raise ValueError(f"until must name a layer of {model.name!r} ({names}), got {until!r}")
+    unfreeze(model)
+    if until is None:
+        model.trainable = False
+        return [layer.name for layer in model.layers if layer.weights]
+    frozen = []
+    for layer in model.layers:
+        layer.trainable = False
+        if layer.weights:
+            frozen.append(layer.name)
+        if layer.name == until:
+            break
+    return frozen
+
+
+def unfreeze(model):
+    """Make ``model`` and every layer in it trainable again (then compile again)."""
+    model.trainable = True
+    for layer in model.layers:
+        layer.trainable = True
+    return model
+
+
+def build_transfer_model(base, num_classes, feature_layer=None, name="transfer"):
+    """A new model: ``base`` cut at ``feature_layer`` (called with ``training=False``) + a head.
+
+    ``feature_layer`` defaults to the layer below ``base``'s output layer. The cut base is the
+    layer named ``"base"`` of the result and shares its weights with ``base``; the new softmax
+    layer is ``"new_head"``.
+    """
+    keras = _keras()
+    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) \
+            or num_classes < 2:
+        raise ValueError(f"num_classes must be an integer >= 2, got {num_classes!r}")
+    names = [layer.name for layer in base.layers]
+    feature_layer = names[-2] if feature_layer is None else feature_layer
+    if feature_layer not in names:
+        raise ValueError(f"feature_layer must name a layer of {base.name!r} ({names}), "
+                         f"got {feature_layer!r}")
+    trunk = keras.Model(base.inputs, base.get_layer(feature_layer).output, name="base")
+    inputs = keras.Input(shape=base.input_shape[1:], name="inputs")
+    features = trunk(inputs, training=False)  # inference mode, even when unfrozen later
+    outputs = keras.layers.Dense(num_classes, activation="softmax", name="new_head")(features)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def reinitialise(model, seed=0):
+    """Draw fresh starting weights from ``seed`` (Glorot-uniform kernels, zero biases).
+
+    Cheaper than building a new model, and independent of Keras' global random state.
+    BatchNormalization layers go back to scale 1, shift 0, mean 0, variance 1.
+    """
+    rng = np.random.default_rng(seed)
+    for layer in model.layers:
+        if hasattr(layer, "layers"):  # a nested model such as the base
+            reinitialise(layer, seed=int(rng.integers(2**31)))
+            continue
+        new = []
+        for w in layer.weights:
+            shape, path = tuple(w.shape), w.path
+            if path.endswith("kernel"):
+                receptive = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
+                limit = np.sqrt(6.0 / (receptive * (shape[-2] + shape[-1])))
+                new.append(rng.uniform(-limit, limit, shape))
+            elif path.endswith(("gamma", "moving_variance")):
+                new.append(np.ones(shape))
+            else:
+                new.append(np.zeros(shape))
+        if new:
+            layer.set_weights([v.astype(np.float32) for v in new])
+    return model
+
+
+def compile_for_steps(model, learning_rate=1e-3, steps_per_execution=25):
+    """Compile with Adam and sparse cross-entropy (softmax outputs, integer labels)."""
+    keras = _keras()
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=steps_per_execution)
+    return model
+
+
+def reset_optimizer(model, learning_rate=None):
+    """Zero the optimizer's step counter and moment estimates (and set a new learning rate)."""
+    for v in model.optimizer.variables:
+        if v.path.endswith("learning_rate"):
+            if learning_rate is not None:
+                v.assign(learning_rate)
+        else:
+            v.assign(np.zeros(v.shape, dtype=v.dtype))
+
+
+def fit_steps(model, x, y, steps, batch_size=32, learning_rate=1e-3, seed=0, compile=True):
+    """Train for exactly ``steps`` mini-batch updates in a single Keras epoch.
+
+    The data are repeated (a new shuffle each pass, from ``seed``) rather than run as many
+    short epochs: Keras pays a fixed cost per epoch. With ``compile=False`` the model's
+    current compilation and optimizer state are kept (see :func:`reset_optimizer`).
+    Returns the Keras ``History``.
+    """
+    x = check_inputs(model, x)
+    y = np.asarray(y)
+    if len(x) != len(y) or len(x) == 0:
+        raise ValueError(f"x and y must be non-empty and equally long, got {len(x)}, {len(y)}")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be a positive integer, got {steps!r}")
+    if compile:
+        compile_for_steps(model, learning_rate)
+    batch = min(batch_size, len(x))
+    rng = np.random.default_rng(seed)
+    passes = -(-steps * batch // len(x))
+    order = np.concatenate([rng.permutation(len(x)) for _ in range(passes)])[: steps * batch]
+    return model.fit(x[order], y[order], batch_size=batch, epochs=1, shuffle=False, verbose=0)
+
+
+def fine_tune(model, x, y, head_steps=200, fine_steps=200, head_lr=1e-2, fine_lr=1e-4,
+              batch_size=32, seed=0):
+    """The two-phase recipe on a model from :func:`build_transfer_model`.
+
+    1. Freeze the layer ``"base"``, compile, train the head for ``head_steps``.
+    2. Unfreeze, **recompile** at ``fine_lr``, train everything for ``fine_steps``.
+
+    Returns the final training loss of each phase, ``{"head": ..., "fine": ...}``.
+    """
+    base = model.get_layer("base")
+    base.trainable = False
+    head = fit_steps(model, x, y, head_steps, batch_size, head_lr, seed)
+    base.trainable = True
+    fine = fit_steps(model, x, y, fine_steps, batch_size, fine_lr, seed + 1)
+    return {"head": head.history["loss"][-1], "fine": fine.history["loss"][-1]}
+
+
+def features(model, x, layer):
+    """The activations of ``layer`` (a name) of ``model`` for inputs ``x``, as NumPy."""
+    keras = _keras()
+    check_inputs(model, x)
+    probe = keras.Model(model.inputs, model.get_layer(layer).output)
+    return np.asarray(probe.predict(x, verbose=0, batch_size=512))
+
+
+def head_from_classifier(classifier, scaler=None):
+    """Dense-layer weights ``[kernel, bias]`` equal to a fitted scikit-learn linear classifier.
+
+    A multinomial ``LogisticRegression`` computes ``softmax(x @ coef_.T + intercept_)``, which
+    is exactly a softmax Dense layer. A ``StandardScaler`` applied first is folded in.
+    """
+    kernel, bias = classifier.coef_.T, classifier.intercept_
+    if scaler is not None:
+        kernel = kernel / scaler.scale_[:, None]
+        bias = bias - scaler.mean_ @ kernel
+    return [kernel.astype(np.float32), bias.astype(np.float32)]

@@ -1,0 +1,37 @@
+"""`neurotransfer.models`: layer names, shapes and parameter counts of the small builders."""
+
+import numpy as np
+import pytest
+
+import neurotransfer as nt
+from neurotransfer import models
+
+nt.setup(seed=0)
+
+
+def test_source_text_mlp_matches_the_text():
+    model = models.source_text_mlp()
+    assert [layer.units for layer in model.layers] == [64, 64, 10]
+    assert model.input_shape == (None, 100)
+    assert model.layers[-1].activation.__name__ == "softmax"
+    # 100*64+64 + 64*64+64 + 64*10+10
+    assert model.count_params() == 100 * 64 + 64 + 64 * 64 + 64 + 64 * 10 + 10
+
+
+def test_small_cnn_accepts_images_and_batch_norm_adds_layers():
+    model = models.small_cnn(num_classes=5, batch_norm=True)
+    out = model.predict(np.zeros((2, 8, 8, 1), np.float32), verbose=0)
+    assert out.shape == (2, 5)
+    np.testing.assert_allclose(out.sum(axis=1), 1.0, rtol=1e-5)
+    assert {"bn_1", "bn_2"} <= {layer.name for layer in model.layers}
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: models.small_mlp(hidden=()), "hidden must list"),
+    (lambda: models.small_mlp(num_classes=0), "num_classes must be a positive integer"),
+    (lambda: models.small_cnn(filters=(8,)), "filters must give two widths"),
+    (lambda: models.as_images(np.zeros((3, 10))), "8×8 digits"),
+])
+def test_bad_arguments_raise_clear_errors(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
