@@ -156,6 +156,7 @@ def plot_rehearsal(counts, old_accuracy, new_accuracy, ax=None):
         line, = ax.plot(counts, acc.mean(axis=1), marker="o", label=name)
         ax.fill_between(counts, acc.min(axis=1), acc.max(axis=1), alpha=0.2, color=line.get_color())
     ax.set_ylim(-0.02, 1.02)
+    ax.set_xticks(list(counts))
     ax.legend(loc="lower right")
     label(ax, "stored old examples per class (rehearsal)", "test accuracy (fraction)",
           "After training on the new task")
