@@ -1,0 +1,227 @@
+"""The website in a real browser: Debian's Chromium, headless, driven by Playwright, offline.
+
+The built site is served on 127.0.0.1 by a thread of this test; every page is opened and must
+load without console or page errors, with every image loaded, every request on the local origin,
+every internal link resolving, and every formula typeset by MathJax without errors.
+Screenshots of the landing page and a chapter page are saved in ``_build/screenshots``.
+The first tests run the same checks against a tiny broken site, to prove that they can fail.
+"""
+
+import base64
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from browser_support import (
+    CHROMIUM_ARGS,
+    LAPTOP,
+    PHONE,
+    block_other_origins,
+    broken_links,
+    chromium_path,
+    serve,
+    site_pages,
+    visit,
+)
+
+pytestmark = pytest.mark.book
+
+CHAPTER_PAGE = "chapters/01_neurons/00_toolkit.html"
+# A 2x1 PNG: a real image for the fixture site.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAD0In+KAAAAEUlEQVR42mP8z8Dwn4GBgQEAEgIB/0Ai1RkAAAAASUVORK5CYII=")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A fresh headless Chromium (its own empty profile) that never leaves 127.0.0.1."""
+    try:
+        executable = chromium_path()
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=executable, headless=True, args=CHROMIUM_ARGS,
+            viewport=LAPTOP, service_workers="block",
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+@pytest.fixture(scope="module")
+def site(built_book, browser):
+    """The built book served locally: (folder, base URL, browser); foreign requests blocked."""
+    with serve(built_book) as base_url:
+        block_other_origins(browser, base_url)
+        yield built_book, base_url, browser
+        browser.unroute("**/*")
+
+
+# -- the checks can fail: a tiny broken site ---------------------------------------------------
+
+@pytest.fixture
+def broken_site(tmp_path):
+    (tmp_path / "img.png").write_bytes(PNG)
+    (tmp_path / "good.html").write_text(
+        '<html><head><link rel="icon" href="data:,"></head><body>'
+        '<h1 id="top">Good</h1><img src="img.png" alt="ok">'
+        '<a href="#top">up</a> <a href="bad.html">bad</a> <a href="https://example.org/">x</a>'
+        "<p><span class=\"math\">\\(x^2\\)</span></p></body></html>", encoding="utf-8")
+    (tmp_path / "bad.html").write_text(
+        "<html><head><title>bad</title><link rel=\"icon\" href=\"data:,\"></head><body>"
+        '<img src="missing.png" alt="gone"><a href="nowhere.html">broken</a>'
+        '<a href="good.html#top">fine</a><a href="good.html#absent">bad anchor</a>'
+        '<img src="https://example.org/tracker.png" alt="remote">'
+        "<script>undefinedFunction()</script>"
+        "</body></html>", encoding="utf-8")
+    return tmp_path
+
+
+def test_link_check_finds_a_broken_link_and_a_missing_anchor(broken_site):
+    assert broken_links(broken_site / "good.html", broken_site) == []
+    assert broken_links(broken_site / "bad.html", broken_site) == [
+        ("nowhere.html", "no such file"),
+        ("good.html#absent", "no element with id 'absent'"),
+    ]
+
+
+def test_browser_check_finds_a_missing_image_errors_and_a_foreign_request(broken_site, browser):
+    with serve(broken_site) as base_url:
+        block_other_origins(browser, base_url)
+        try:
+            bad = visit(browser, base_url, base_url + "bad.html").problems()
+        finally:
+            browser.unroute("**/*")
+    assert any(p.startswith("image did not load") and "missing.png" in p for p in bad), bad
+    assert any(p.startswith("page error") and "undefinedFunction" in p for p in bad), bad
+    assert any("request to another origin: https://example.org/tracker.png" in p for p in bad), bad
+    assert any("missing.png (HTTP 404)" in p for p in bad), bad
+
+
+def test_browser_check_finds_untypeset_math(broken_site, browser):
+    # good.html has a formula but no MathJax: the page must be reported as not typeset.
+    with serve(broken_site) as base_url:
+        problems = visit(browser, base_url, base_url + "good.html").problems()
+    assert problems == ["math not typeset: 1 of 1 math elements have no MathJax output"]
+
+
+# -- the real site -----------------------------------------------------------------------------
+
+def test_every_internal_link_resolves(built_book):
+    pages = site_pages(built_book)
+    assert len(pages) >= 5
+    broken = {str(p.relative_to(built_book)): broken_links(p, built_book) for p in pages}
+    assert {page: links for page, links in broken.items() if links} == {}
+
+
+def test_every_page_loads_cleanly_in_chromium(site):
+    root, base_url, browser = site
+    problems, math_pages = {}, 0
+    for page in site_pages(root):
+        name = page.relative_to(root).as_posix()
+        report = visit(browser, base_url, base_url + name)
+        if report.problems():
+            problems[name] = report.problems()
+        math_pages += bool(report.facts.get("math"))
+        assert report.requests, f"{name}: the browser recorded no request at all"
+    assert problems == {}
+    assert math_pages >= 1, "no page with math was found: the math check checked nothing"
+
+
+def test_favicon_and_logo_are_served(site):
+    root, base_url, browser = site
+    page = browser.new_page()
+    try:
+        page.goto(base_url + "intro.html", wait_until="networkidle")
+        icon = page.evaluate("document.querySelector('link[rel~=icon]').href")
+        logos = page.evaluate("Array.from(document.querySelectorAll('img.logo__image'))"
+                              ".map(i => [i.currentSrc, i.naturalWidth])")
+        # Headless Chromium does not fetch the favicon by itself: ask for it as a tab would.
+        response = page.request.get(icon)
+        assert icon.endswith("_static/favicon.svg") and response.ok, (icon, response.status)
+        assert "svg" in response.headers["content-type"]
+    finally:
+        page.close()
+    assert logos and all(src.endswith("_static/logo.svg") and width > 0 for src, width in logos)
+
+
+def test_search_for_gradient_finds_a_page(site):
+    _, base_url, browser = site
+    page = browser.new_page()
+    try:
+        page.goto(base_url + "search.html?q=gradient", wait_until="load")
+        page.wait_for_selector("#search-results ul.search li", timeout=30_000)
+        hits = page.locator("#search-results ul.search li").count()
+    finally:
+        page.close()
+    assert hits >= 1
+
+
+def test_reader_features_are_on_a_notebook_page(site):
+    root, base_url, browser = site
+    page = browser.new_page()
+    try:
+        page.goto(base_url + CHAPTER_PAGE, wait_until="networkidle")
+        # Download the notebook: the link exists and its file is part of the site.
+        download = page.locator("a[href$='.ipynb']").first.get_attribute("href")
+        assert (root / "chapters/01_neurons" / download).resolve().is_file()
+        assert page.locator("button.copybtn").count() >= 1
+        assert page.locator(".search-button, button[aria-label*='Search' i]").count() >= 1
+        # Light/dark mode: the theme button changes the page's theme.
+        before = page.evaluate("document.documentElement.dataset.theme")
+        page.locator(".theme-switch-button").first.click()
+        after = page.evaluate("document.documentElement.dataset.theme")
+        assert before != after
+    finally:
+        page.close()
+
+
+def test_no_button_points_to_an_unset_repository(site):
+    """Launch, repository, edit and issues buttons appear only with a repository URL."""
+    root, _, _ = site
+    html = (root / CHAPTER_PAGE).read_text(encoding="utf-8")
+    configured = "github.com" in html and "colab.research.google.com" in html
+    if not configured:
+        for label in ("source-repository-button", "colab", "binder",
+                      "source-edit-button", "source-issues-button"):
+            assert label not in html.lower(), label
+
+
+@pytest.mark.parametrize("viewport", ["laptop", "phone"])
+def test_screenshots_and_readable_figures(site, viewport):
+    root, base_url, browser = site
+    size = {"laptop": LAPTOP, "phone": PHONE}[viewport]
+    shots = Path(os.environ.get("NT_SCREENSHOTS", root.parent / "screenshots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page()
+    page.set_viewport_size(size)
+    try:
+        for name, url, mode in (("landing", "intro.html", "light"),
+                                ("landing-dark", "intro.html", "dark"),
+                                ("chapter", CHAPTER_PAGE, "light")):
+            page.goto(base_url + url, wait_until="networkidle")
+            page.evaluate(f"localStorage.setItem('mode', '{mode}')")
+            page.reload(wait_until="networkidle")
+            assert page.evaluate("document.documentElement.dataset.theme") == mode
+            page.evaluate("MathJax.startup.promise")
+            page.screenshot(path=shots / f"{name}-{viewport}.png", full_page=(name == "chapter"))
+            # No sideways scrolling of the whole page, and figures fit the screen ...
+            overflow = page.evaluate("document.documentElement.scrollWidth"
+                                     " - document.documentElement.clientWidth")
+            assert overflow <= 1, f"{url} scrolls sideways by {overflow} px at {size}"
+            widths = page.evaluate(
+                "Array.from(document.querySelectorAll('article img')).map(i =>"
+                " [i.getBoundingClientRect().width, i.naturalWidth])")
+            # ... and on a laptop they are shown large enough to read (>= 300 px or natural size).
+            for shown, natural in widths:
+                assert shown <= size["width"]
+                if viewport == "laptop":
+                    assert shown >= min(300, natural) - 1, (url, shown, natural)
+    finally:
+        page.close()
+    assert (shots / f"landing-{viewport}.png").stat().st_size > 5_000
