@@ -1,0 +1,86 @@
+"""Double descent with random ReLU features and minimum-norm least squares (Belkin et al. 2019).
+
+A fixed random layer ``phi(x) = relu(x @ W)`` with ``p`` units turns each input
+into ``p`` features; only the linear read-out on top is fitted, by least squares.
+When ``p`` is below the number of training examples ``n`` the fit is the usual
+least-squares solution; from ``p = n`` on the features can fit the training set
+exactly and, among all exact fits, the one with the smallest norm is taken (the
+pseudo-inverse). The test error peaks near ``p = n`` and falls again beyond it.
+"""
+
+import numpy as np
+
+
+def random_relu_features(x, p, seed=0):
+    """``relu(x @ W)`` with ``W`` of shape ``(d, p)`` drawn from N(0, 1/d), fixed by ``seed``.
+
+    Examples
+    --------
+    >>> random_relu_features(np.ones((3, 4)), p=5).shape
+    (3, 5)
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 2:
+        raise ValueError(f"x must be a 2-D array (examples, features), got shape {x.shape}")
+    if isinstance(p, bool) or not isinstance(p, (int, np.integer)) or p < 1:
+        raise ValueError(f"p must be a positive integer number of features, got {p!r}")
+    w = np.random.default_rng(seed).normal(0.0, 1.0 / np.sqrt(x.shape[1]), (x.shape[1], p))
+    return np.maximum(x @ w, 0.0)
+
+
+def min_norm_least_squares(features, targets):
+    """The read-out of smallest norm among those minimising the squared training error.
+
+    Examples
+    --------
+    >>> f = np.array([[1.0, 1.0]])            # one example, two features
+    >>> min_norm_least_squares(f, np.array([[2.0]])).ravel()
+    array([1., 1.])
+    """
+    features, targets = np.asarray(features, dtype=float), np.asarray(targets, dtype=float)
+    if features.ndim != 2 or len(features) != len(targets):
+        raise ValueError(
+            "features must be 2-D with one row per target, got shapes "
+            f"{features.shape} and {targets.shape}"
+        )
+    return np.linalg.lstsq(features, targets, rcond=None)[0]
+
+
+def error_by_width(x_train, t_train, x_test, t_test, widths, seeds=(0,)):
+    """Mean squared test error (summed over outputs, averaged over examples) per width.
+
+    Parameters
+    ----------
+    x_train, x_test : arrays (examples, inputs)
+    t_train, t_test : arrays (examples, outputs), e.g. one-hot labels
+    widths : sequence of int
+        Numbers of random features ``p`` to try.
+    seeds : sequence of int
+        Random layers to average over.
+
+    Returns
+    -------
+    dict of arrays
+        ``test_mse`` and ``train_mse`` with shape ``(len(seeds), len(widths))``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x, t = rng.normal(size=(20, 3)), rng.normal(size=(20, 1))
+    >>> curve = error_by_width(x[:10], t[:10], x[10:], t[10:], widths=[5, 40])
+    >>> bool(curve["train_mse"][0, 1] < 1e-20)    # 40 features fit 10 examples exactly
+    True
+    """
+    widths, seeds = list(widths), list(seeds)
+    if not widths or not seeds:
+        raise ValueError(f"need at least one width and one seed, got {widths!r} and {seeds!r}")
+    out = {"test_mse": np.zeros((len(seeds), len(widths))),
+           "train_mse": np.zeros((len(seeds), len(widths)))}
+    for i, seed in enumerate(seeds):
+        for j, p in enumerate(widths):
+            f_train = random_relu_features(x_train, p, seed)
+            w = min_norm_least_squares(f_train, t_train)
+            f_test = random_relu_features(x_test, p, seed)
+            out["train_mse"][i, j] = np.mean(np.sum((f_train @ w - t_train) ** 2, axis=1))
+            out["test_mse"][i, j] = np.mean(np.sum((f_test @ w - t_test) ** 2, axis=1))
+    return out
