@@ -101,6 +101,9 @@ def plot_tradeoff(names, trainable, accuracy, ax=None):
     for name, x, y in zip(names, trainable, mean, strict=True):
         ax.annotate(name, (x, y), textcoords="offset points", xytext=(6, -12))
     ax.set_xscale("log")
+    ax.set_xticks(list(trainable), labels=[f"{int(t):,}" for t in trainable])
+    ax.minorticks_off()
+    ax.set_xlim(min(trainable) / 1.6, max(trainable) * 2.2)
     label(ax, "trainable weights (log scale)", "shifted test accuracy (fraction)",
           "Adapting to shifted digits")
     return ax
