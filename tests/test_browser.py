@@ -9,6 +9,7 @@ The first tests run the same checks against a tiny broken site, to prove that th
 
 import base64
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -168,7 +169,7 @@ def test_reader_features_are_on_a_notebook_page(site):
     try:
         page.goto(base_url + CHAPTER_PAGE, wait_until="networkidle")
         # Download the notebook: the link exists and its file is part of the site.
-        download = page.locator("a[href$='.ipynb']").first.get_attribute("href")
+        download = page.locator("a[href*='_sources/'][href$='.ipynb']").first.get_attribute("href")
         assert (root / "chapters/01_neurons" / download).resolve().is_file()
         assert page.locator("button.copybtn").count() >= 1
         assert page.locator(".search-button, button[aria-label*='Search' i]").count() >= 1
@@ -181,15 +182,23 @@ def test_reader_features_are_on_a_notebook_page(site):
         page.close()
 
 
-def test_no_button_points_to_an_unset_repository(site):
-    """Launch, repository, edit and issues buttons appear only with a repository URL."""
+def test_repository_buttons_are_all_on_or_all_off(site):
+    """Repository, edit, issues, Colab and Binder buttons come together, from one URL, or not."""
     root, _, _ = site
     html = (root / CHAPTER_PAGE).read_text(encoding="utf-8")
-    configured = "github.com" in html and "colab.research.google.com" in html
-    if not configured:
-        for label in ("source-repository-button", "colab", "binder",
-                      "source-edit-button", "source-issues-button"):
-            assert label not in html.lower(), label
+    buttons = {
+        "repository": re.search(r'href="(https://github\.com/[^/"]+/[^/"]+)"', html),
+        "edit": re.search(r'href="https://github\.com/([^/"]+/[^/"]+)/edit/', html),
+        "issues": re.search(r'href="https://github\.com/([^/"]+/[^/"]+)/issues/new', html),
+        "colab": re.search(r'href="https://colab\.research\.google\.com/github/([^/"]+/[^/"]+)/',
+                           html),
+        "binder": re.search(r'href="https://mybinder\.org/v2/gh/([^/"]+/[^/"]+)/', html),
+    }
+    shown = {name for name, match in buttons.items() if match}
+    assert shown in (set(), set(buttons)), f"only some repository buttons are shown: {shown}"
+    if shown:
+        repos = {m.group(1).removeprefix("https://github.com/") for m in buttons.values()}
+        assert len(repos) == 1, repos
 
 
 @pytest.mark.parametrize("viewport", ["laptop", "phone"])
