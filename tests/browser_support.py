@@ -153,6 +153,10 @@ async () => {
     mathUntypeset: mathNodes.filter(n => !n.querySelector('mjx-container')).length,
     mjx: document.querySelectorAll('mjx-container').length,
     mathErrors: document.querySelectorAll('mjx-merror, merror, [data-mjx-error]').length,
+    // MathJax shows an unknown macro as red text instead of an error element.
+    undefinedMacros: Array.from(document.querySelectorAll(
+      'mjx-assistive-mml mtext[mathcolor="red"]')).map(m => m.textContent)
+      .filter(t => t.startsWith(String.fromCharCode(92))),
     overflow: document.documentElement.scrollWidth - width,
   };
 }
@@ -183,6 +187,8 @@ class PageReport:
                              f"{self.facts['math']} math elements have no MathJax output")
             if self.facts["mathErrors"]:
                 found.append(f"{self.facts['mathErrors']} MathJax error element(s)")
+            for macro in self.facts.get("undefinedMacros", []):
+                found.append(f"undefined TeX macro: {macro}")
         return found
 
 

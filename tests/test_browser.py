@@ -10,6 +10,7 @@ The first tests run the same checks against a tiny broken site, to prove that th
 import base64
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -109,6 +110,21 @@ def test_browser_check_finds_untypeset_math(broken_site, browser):
     with serve(broken_site) as base_url:
         problems = visit(browser, base_url, base_url + "good.html").problems()
     assert problems == ["math not typeset: 1 of 1 math elements have no MathJax output"]
+
+
+def test_browser_check_finds_math_errors(broken_site, browser, built_book):
+    # The site's own MathJax, on a page with a TeX error and an unknown macro.
+    shutil.copytree(built_book / "_static" / "mathjax", broken_site / "mathjax")
+    (broken_site / "tex.html").write_text(
+        '<html><head><link rel="icon" href="data:,"><script>window.MathJax = {"options": '
+        '{"processHtmlClass": "math"}}</script><script defer src="mathjax/tex-chtml.js"></script>'
+        '</head><body><span class="math">\\(x^{1}^{2}\\)</span> '
+        '<span class="math">\\(\\nosuchmacro x\\)</span> <span class="math">\\(y\\)</span>'
+        "</body></html>", encoding="utf-8")
+    with serve(broken_site) as base_url:
+        report = visit(browser, base_url, base_url + "tex.html")
+    assert report.facts["mjx"] == 3
+    assert report.problems() == ["2 MathJax error element(s)", "undefined TeX macro: \\nosuchmacro"]
 
 
 # -- the real site -----------------------------------------------------------------------------
@@ -219,18 +235,23 @@ def test_screenshots_and_readable_figures(site, viewport):
             assert page.evaluate("document.documentElement.dataset.theme") == mode
             page.evaluate("MathJax.startup.promise")
             page.screenshot(path=shots / f"{name}-{viewport}.png", full_page=(name == "chapter"))
-            # No sideways scrolling of the whole page, and figures fit the screen ...
+            # The page itself never scrolls sideways ...
             overflow = page.evaluate("document.documentElement.scrollWidth"
                                      " - document.documentElement.clientWidth")
             assert overflow <= 1, f"{url} scrolls sideways by {overflow} px at {size}"
             widths = page.evaluate(
-                "Array.from(document.querySelectorAll('article img')).map(i =>"
+                "Array.from(document.querySelectorAll('.cell_output img')).map(i =>"
                 " [i.getBoundingClientRect().width, i.naturalWidth])")
-            # ... and on a laptop they are shown large enough to read (>= 300 px or natural size).
+            # ... and notebook figures are shown large enough to read: on a laptop at least
+            # 300 px (or their natural size), on a phone at least 600 px in an output that
+            # scrolls sideways (see _static/course.css), never shrunk to the screen's width.
+            least = 300 if viewport == "laptop" else 600
             for shown, natural in widths:
-                assert shown <= size["width"]
-                if viewport == "laptop":
-                    assert shown >= min(300, natural) - 1, (url, shown, natural)
+                assert shown >= min(least, natural) - 1, (url, viewport, shown, natural)
+            if widths and name == "chapter":
+                page.locator(".cell_output img").first.scroll_into_view_if_needed()
+                page.wait_for_timeout(500)  # let the scrolled part paint
+                page.screenshot(path=shots / f"chapter-figure-{viewport}.png")
     finally:
         page.close()
     assert (shots / f"landing-{viewport}.png").stat().st_size > 5_000
