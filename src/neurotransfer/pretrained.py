@@ -179,4 +179,4 @@ def load_pretrained(name, folder=None):
 
 def accuracy(model, x, y):
     """Fraction of ``x`` that ``model`` labels as ``y``."""
-    return float((np.argmax(model.predict(x, verbose=0, batch_size=512), axis=1) == y).mean())
+    return float((np.argmax(np.asarray(model(x, training=False)), axis=1) == y).mean())

@@ -105,6 +105,9 @@ def plot_learning_curves(rows, ax, title=None):
         ax.fill_between(sizes, [a.min() for a in acc], [a.max() for a in acc],
                         color=line.get_color(), alpha=0.15)
     ax.set_xscale("log")
+    all_sizes = sorted({r["labels_per_class"] for r in rows})
+    ax.set_xticks(all_sizes, [str(n) for n in all_sizes])
+    ax.minorticks_off()
     ax.legend()
     return plotting.label(ax, "labelled examples per class (log scale)", "test accuracy",
                           title)

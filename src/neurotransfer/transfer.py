@@ -129,7 +129,7 @@ def reinitialise(model, seed=0):
     return model
 
 
-def compile_for_steps(model, learning_rate=1e-3, steps_per_execution=25):
+def compile_for_steps(model, learning_rate=1e-3, steps_per_execution=50):
     """Compile with Adam and sparse cross-entropy (softmax outputs, integer labels)."""
     keras = _keras()
     model.compile(optimizer=keras.optimizers.Adam(learning_rate),
