@@ -53,3 +53,19 @@ def test_bad_input_is_refused():
         reg.record_training(None, np.ones((2, 1)), [0, 1], np.ones((2, 1)), [0, 1], steps=0)
     with pytest.raises(ValueError, match="pair up"):
         reg.record_training(None, np.ones((2, 1)), [0], np.ones((2, 1)), [0, 1], steps=1)
+
+
+def test_data_loss_leaves_out_the_weight_penalty():
+    import keras
+
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(1).normal(size=(20, 4)).astype("float32")
+    y = np.arange(20) % 3
+    model = keras.Sequential([keras.Input((4,)),
+                              keras.layers.Dense(3, kernel_regularizer=keras.regularizers.L2(1.0))])
+    model.compile(loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    loss, acc = reg.data_loss_and_accuracy(model, x, y)
+    plain = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(y, model(x))
+    assert loss == pytest.approx(float(plain), rel=1e-5)
+    assert float(model.evaluate(x, y, verbose=0)) > loss + 0.1  # Keras adds the penalty
+    assert acc == pytest.approx(float((np.asarray(model(x)).argmax(1) == y).mean()))
