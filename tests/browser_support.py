@@ -230,10 +230,14 @@ def is_local(url, base_url):
 
 
 def block_other_origins(context, base_url):
-    """Abort every request that would leave the local origin (it is still recorded as foreign)."""
+    """Abort every request that would leave the local origin (it is still recorded as foreign).
+
+    Returns a function that removes this rule again (and no other).
+    """
     def route(route):
         if is_local(route.request.url, base_url):
             route.continue_()
         else:
             route.abort("blockedbyclient")
     context.route("**/*", route)
+    return lambda: context.unroute("**/*", route)

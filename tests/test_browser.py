@@ -59,9 +59,9 @@ def browser():
 def site(built_book, browser):
     """The built book served locally: (folder, base URL, browser); foreign requests blocked."""
     with serve(built_book) as base_url:
-        block_other_origins(browser, base_url)
+        unblock = block_other_origins(browser, base_url)
         yield built_book, base_url, browser
-        browser.unroute("**/*")
+        unblock()
 
 
 # -- the checks can fail: a tiny broken site ---------------------------------------------------
@@ -94,11 +94,11 @@ def test_link_check_finds_a_broken_link_and_a_missing_anchor(broken_site):
 
 def test_browser_check_finds_a_missing_image_errors_and_a_foreign_request(broken_site, browser):
     with serve(broken_site) as base_url:
-        block_other_origins(browser, base_url)
+        unblock = block_other_origins(browser, base_url)
         try:
             bad = visit(browser, base_url, base_url + "bad.html").problems()
         finally:
-            browser.unroute("**/*")
+            unblock()
     assert any(p.startswith("image did not load") and "missing.png" in p for p in bad), bad
     assert any(p.startswith("page error") and "undefinedFunction" in p for p in bad), bad
     assert any("request to another origin: https://example.org/tracker.png" in p for p in bad), bad
