@@ -37,7 +37,7 @@ PNG = base64.b64decode(
 
 @pytest.fixture(scope="module")
 def browser():
-    """A fresh headless Chromium (its own empty profile) that never leaves 127.0.0.1."""
+    """A fresh headless Chromium with its own empty profile (Debian's, never a download)."""
     try:
         executable = chromium_path()
     except RuntimeError as error:
