@@ -75,39 +75,40 @@ def values(rows, key="accuracy", **where):
     return np.array([r[key] for r in chosen])
 
 
-def summarise(rows, key="accuracy"):
-    """One row per condition × labels per class: ``mean``, ``std``, ``min``, ``max``, ``seeds``."""
+def summarise(rows, key="accuracy", by="labels_per_class"):
+    """One row per condition × ``by`` value: ``mean``, ``std``, ``min``, ``max``, ``seeds``."""
     groups = {}
     for r in rows:
-        groups.setdefault((r["condition"], r["labels_per_class"]), []).append(r[key])
-    return [{"condition": c, "labels_per_class": n, "mean": float(np.mean(v)),
+        groups.setdefault((r["condition"], r[by]), []).append(r[key])
+    return [{"condition": c, by: n, "mean": float(np.mean(v)),
              "std": float(np.std(v)), "min": float(np.min(v)), "max": float(np.max(v)),
              "seeds": len(v)} for (c, n), v in groups.items()]
 
 
-def table(summary):
+def table(summary, by="labels_per_class", heading="labels/class"):
     """A plain-text table of :func:`summarise` output, for printing in a notebook."""
-    lines = [f"{'condition':<20}{'labels/class':>13}{'mean':>8}{'± std':>8}{'min':>8}{'max':>8}"]
+    lines = [f"{'condition':<20}{heading:>15}{'mean':>8}{'± std':>8}{'min':>8}{'max':>8}"]
     for r in summary:
-        lines.append(f"{r['condition']:<20}{r['labels_per_class']:>13}{r['mean']:>8.3f}"
+        lines.append(f"{r['condition']:<20}{r[by]:>15}{r['mean']:>8.3f}"
                      f"{r['std']:>8.3f}{r['min']:>8.3f}{r['max']:>8.3f}")
     return "\n".join(lines)
 
 
-def plot_learning_curves(rows, ax, title=None):
-    """Mean accuracy vs labels per class (log axis), one line per condition, min–max band."""
+def plot_learning_curves(rows, ax, title=None, by="labels_per_class",
+                         xlabel="labelled examples per class (log scale)", log=True):
+    """Mean accuracy vs ``by`` (log axis by default), one line per condition, min–max band."""
     from neurotransfer import plotting
 
     for name in dict.fromkeys(r["condition"] for r in rows):
-        sizes = sorted({r["labels_per_class"] for r in select(rows, condition=name)})
-        acc = [values(rows, condition=name, labels_per_class=n) for n in sizes]
-        line, = ax.plot(sizes, [a.mean() for a in acc], marker="o", label=name)
-        ax.fill_between(sizes, [a.min() for a in acc], [a.max() for a in acc],
+        xs = sorted({r[by] for r in select(rows, condition=name)})
+        acc = [values(rows, condition=name, **{by: v}) for v in xs]
+        line, = ax.plot(xs, [a.mean() for a in acc], marker="o", label=name)
+        ax.fill_between(xs, [a.min() for a in acc], [a.max() for a in acc],
                         color=line.get_color(), alpha=0.15)
-    ax.set_xscale("log")
-    all_sizes = sorted({r["labels_per_class"] for r in rows})
-    ax.set_xticks(all_sizes, [str(n) for n in all_sizes])
+    if log:
+        ax.set_xscale("log")
+    all_xs = sorted({r[by] for r in rows})
+    ax.set_xticks(all_xs, [str(v) for v in all_xs])
     ax.minorticks_off()
     ax.legend()
-    return plotting.label(ax, "labelled examples per class (log scale)", "test accuracy",
-                          title)
+    return plotting.label(ax, xlabel, "test accuracy", title)
