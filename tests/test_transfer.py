@@ -132,3 +132,15 @@ def test_sweep_rejects_more_labels_per_class_than_exist():
         sweeps.run_sweep({"guess": guess}, (x, y), (x, y), [2, 6], seeds=[0])
     rows = sweeps.run_sweep({"guess": guess}, (x, y), (x, y), [2, 5], seeds=[0, 1])
     assert len(rows) == 4 and {r["accuracy"] for r in rows} == {0.5}
+
+
+def test_unfrozen_batch_norm_keeps_its_statistics_in_a_transfer_model():
+    cnn = models.small_cnn(batch_norm=True)
+    model = transfer.build_transfer_model(cnn, num_classes=3)
+    model.get_layer("base").trainable = True
+    mean = np.asarray(cnn.get_layer("bn_1").moving_mean).copy()
+    kernel = cnn.get_layer("conv_1").get_weights()[0].copy()
+    x = np.random.default_rng(0).random((30, 8, 8, 1)).astype("float32") * 5
+    transfer.fit_steps(model, x, np.arange(30) % 3, steps=5, learning_rate=1e-2)
+    np.testing.assert_array_equal(np.asarray(cnn.get_layer("bn_1").moving_mean), mean)
+    assert not np.allclose(cnn.get_layer("conv_1").get_weights()[0], kernel)

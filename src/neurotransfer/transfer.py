@@ -1,7 +1,7 @@
 """Transfer learning: reuse a trained network's layers for a new task, frozen or fine-tuned.
 
 The recipe the course teaches (after the Keras guide by Chollet): cut a pretrained model
-below its output layer (the *base*), call it with ``training=False`` under a new output layer
+below its output layer (the *base*), run it in inference mode under a new output layer
 (the *head*), freeze the base and train the head to convergence, then unfreeze, **recompile**
 and fine-tune everything at a low learning rate. Pretrained files come from
 :mod:`neurotransfer.pretrained`; experiment sweeps from :mod:`neurotransfer.sweeps`.
@@ -79,12 +79,46 @@ def unfreeze(model):
     return model
 
 
+def _inference_mode_class():
+    keras = _keras()
+
+    class InferenceMode(keras.layers.Layer):
+        """Runs a wrapped model with ``training=False`` every time, also inside ``fit``.
+
+        Writing ``base(inputs, training=False)`` while building a functional model was not
+        enough in the Keras version this course pins (3.15): during ``fit`` an unfrozen
+        BatchNormalization layer still updated its moving statistics. Passing
+        ``training=False`` at run time, from ``call``, is honoured.
+        """
+
+        def __init__(self, inner, **kwargs):
+            super().__init__(**kwargs)
+            self.inner = inner
+
+        def call(self, x, training=None):
+            return self.inner(x, training=False)
+
+        def compute_output_shape(self, input_shape):
+            return self.inner.compute_output_shape(input_shape)
+
+        @property
+        def layers(self):
+            return self.inner.layers
+
+        def get_layer(self, name):
+            return self.inner.get_layer(name)
+
+    return InferenceMode
+
+
 def build_transfer_model(base, num_classes, feature_layer=None, name="transfer"):
-    """A new model: ``base`` cut at ``feature_layer`` (called with ``training=False``) + a head.
+    """A new model: ``base`` cut at ``feature_layer``, always run in inference mode, + a head.
 
     ``feature_layer`` defaults to the layer below ``base``'s output layer. The cut base is the
-    layer named ``"base"`` of the result and shares its weights with ``base``; the new softmax
-    layer is ``"new_head"``.
+    layer named ``"base"`` of the result (it has ``layers`` and ``get_layer`` like a model, and
+    shares its weights with ``base``); the new softmax layer is ``"new_head"``. The base is
+    called with ``training=False`` at run time, so BatchNormalization keeps its source
+    statistics even after the base is unfrozen.
     """
     keras = _keras()
     if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) \
@@ -95,9 +129,9 @@ def build_transfer_model(base, num_classes, feature_layer=None, name="transfer")
     if feature_layer not in names:
         raise ValueError(f"feature_layer must name a layer of {base.name!r} ({names}), "
                          f"got {feature_layer!r}")
-    trunk = keras.Model(base.inputs, base.get_layer(feature_layer).output, name="base")
+    trunk = keras.Model(base.inputs, base.get_layer(feature_layer).output, name="trunk")
     inputs = keras.Input(shape=base.input_shape[1:], name="inputs")
-    features = trunk(inputs, training=False)  # inference mode, even when unfrozen later
+    features = _inference_mode_class()(trunk, name="base")(inputs)
     outputs = keras.layers.Dense(num_classes, activation="softmax", name="new_head")(features)
     return keras.Model(inputs, outputs, name=name)
 
