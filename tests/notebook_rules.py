@@ -12,6 +12,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 SHELL_INSTALL = re.compile(r"^\s*(!|%)\s*(pip|conda|mamba|apt|apt-get|uv)\b|pip install", re.M)
 TEMPLATE_HEADINGS = ("## Summary", "## Further reading", "## Exercises")
+#: Tag of a cell that only reports a wall-clock time (left out of the reproducibility comparison).
+WALL_CLOCK = "wall-clock"
 
 
 def notebook_problems(path):
@@ -43,6 +45,11 @@ def notebook_problems(path):
     for i, source in enumerate(code):
         if SHELL_INSTALL.search(source):
             problems.append(f"code cell {i} installs packages from the shell")
+    for i, cell in enumerate(c for c in cells if c.get("cell_type") == "code"):
+        if WALL_CLOCK in cell.get("metadata", {}).get("tags", []) and re.search(
+            r"^\s*assert\b", "".join(cell["source"]), re.M
+        ):
+            problems.append(f"code cell {i} is tagged {WALL_CLOCK!r} but asserts something")
     if "Estimated time" not in markdown or "objectives" not in markdown.lower():
         problems.append("learning objectives and an estimated time are missing")
     for heading in TEMPLATE_HEADINGS:

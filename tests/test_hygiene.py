@@ -56,3 +56,12 @@ def test_rules_catch_a_pip_cell_and_a_missing_title(tmp_path):
     path.write_text(json.dumps(bad), encoding="utf-8")
     problems = notebook_problems(path)
     assert any("Title" in p for p in problems) and any("installs packages" in p for p in problems)
+
+
+def test_rules_catch_an_assert_in_a_wall_clock_cell(tmp_path):
+    bad = json.loads((ROOT / NOTEBOOKS[0]).read_text(encoding="utf-8"))
+    bad["cells"].append({"cell_type": "code", "metadata": {"tags": ["wall-clock"]}, "outputs": [],
+                         "execution_count": None, "source": ["assert seconds < 5"]})
+    path = tmp_path / "bad.ipynb"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    assert any("wall-clock" in p for p in notebook_problems(path))
