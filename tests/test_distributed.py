@@ -27,6 +27,10 @@ def test_max_difference():
         distributed.max_difference(a, a[:1])
     with pytest.raises(ValueError, match="shape"):
         distributed.max_difference(a, [np.zeros(6), np.arange(4.0)])
+    # A diverged run must not look like a perfect match (max(0.0, nan) is 0.0).
+    for bad in (np.nan, np.inf):
+        with pytest.raises(ValueError, match="NaN or infinite"):
+            distributed.max_difference(a, [np.zeros((2, 3)), np.full(4, bad)])
 
 
 def test_split_cpu_rejects_bad_counts():

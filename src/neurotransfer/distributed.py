@@ -70,6 +70,10 @@ def per_replica_batch(global_batch, replicas):
 def max_difference(weights_a, weights_b):
     """Largest absolute difference between two lists of weight arrays (e.g. ``get_weights()``).
 
+    NaN or infinite weights (a diverged run) raise ``ValueError`` rather than
+    being compared, so that a check like ``max_difference(a, b) < 1e-6`` cannot
+    pass by accident.
+
     Examples
     --------
     >>> max_difference([np.zeros(3), np.ones((2, 2))], [np.zeros(3), np.full((2, 2), 1.5)])
@@ -84,6 +88,9 @@ def max_difference(weights_a, weights_b):
         if a.shape != b.shape:
             raise ValueError(f"array {i} has shape {a.shape} in weights_a but {b.shape} "
                              "in weights_b")
+        for name, array in (("weights_a", a), ("weights_b", b)):
+            if not np.all(np.isfinite(array)):
+                raise ValueError(f"array {i} of {name} contains NaN or infinite values")
         if a.size:
             largest = max(largest, float(np.abs(a - b).max()))
     return largest

@@ -30,12 +30,12 @@ def translate(images, dx, dy=0):
     [[0.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 0.0, 0.0]]
     """
     images = _check_images(images)
-    for name, step in (("dx", dx), ("dy", dy)):
+    for name, step, size in (("dx", dx, images.shape[2]), ("dy", dy, images.shape[1])):
         if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
             raise ValueError(f"{name} must be a whole number of pixels, got {step!r}")
-        if abs(step) >= max(images.shape[1:]):
+        if abs(step) >= size:
             raise ValueError(f"{name} must be smaller than the image, got {step} for "
-                             f"{images.shape[1]}×{images.shape[2]} images")
+                             f"{images.shape[1]}×{images.shape[2]} images (height × width)")
     return ndimage.shift(images, (0, dy, dx), order=0, mode="constant", cval=0.0)
 
 
