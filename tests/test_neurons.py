@@ -62,6 +62,8 @@ def test_simulation_shapes_and_scalar_input():
         (lambda: neurons.simulate_lif([3.0, np.nan], 100.0, 0.1), "current"),
         (lambda: neurons.lif_rate(np.nan), "current"),
         (lambda: neurons.simulate_lif(3.0, 100.0, 0.1, resistance=0.0), "resistance"),
+        (lambda: neurons.rheobase(resistance=0.0), "resistance"),
+        (lambda: neurons.rheobase(resistance=-10.0), "resistance"),
     ],
 )
 def test_bad_input_names_the_parameter(call, name):

@@ -130,6 +130,8 @@ def rheobase(*, resistance=10.0, v_rest=-70.0, v_threshold=-50.0):
     >>> rheobase()
     2.0
     """
+    if not resistance > 0:
+        raise ValueError(f"resistance must be positive (MΩ), got {resistance!r}")
     return (v_threshold - v_rest) / resistance
 
 
