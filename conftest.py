@@ -10,6 +10,7 @@
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -61,6 +62,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 _current_notebook = {"item": None, "outputs": None}
+_artifact_folders = []
+
+
+def _fresh_artifact_folder(prefix):
+    folder = tempfile.mkdtemp(prefix=prefix)
+    _artifact_folders.append(folder)
+    return folder
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -69,7 +77,7 @@ def pytest_runtest_setup(item):
     nb = _notebook_of(item)
     if nb is not None and nb is not _current_notebook["item"]:
         _flush_record()
-        os.environ["NEUROTRANSFER_HOME"] = tempfile.mkdtemp(prefix="nt-artifacts-")
+        os.environ["NEUROTRANSFER_HOME"] = _fresh_artifact_folder("nt-artifacts-")
         _current_notebook.update(item=nb, outputs=[])
 
 
@@ -92,6 +100,8 @@ def _flush_record():
 
 def pytest_sessionfinish(session, exitstatus):
     _flush_record()
+    for folder in _artifact_folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -109,7 +119,7 @@ def built_book():
         str(Path(sys.executable).with_name("jupyter-book")),
         "build", str(ROOT), "-W", "-n", "--keep-going", "--all",
     ]
-    env = {**os.environ, "NEUROTRANSFER_HOME": tempfile.mkdtemp(prefix="nt-artifacts-book-")}
+    env = {**os.environ, "NEUROTRANSFER_HOME": _fresh_artifact_folder("nt-artifacts-book-")}
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         pytest.fail(

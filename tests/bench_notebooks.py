@@ -57,11 +57,12 @@ def run_one(path):
 
 def measure(path):
     """Run :func:`run_one` in a new process and time it from the outside."""
-    env = {**os.environ, "NEUROTRANSFER_HOME": tempfile.mkdtemp(prefix="nt-bench-")}
-    start = time.perf_counter()
-    result = subprocess.run([sys.executable, __file__, "--one", str(path)], env=env,
-                            capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
+    with tempfile.TemporaryDirectory(prefix="nt-bench-") as artifacts:
+        env = {**os.environ, "NEUROTRANSFER_HOME": artifacts}
+        start = time.perf_counter()
+        result = subprocess.run([sys.executable, __file__, "--one", str(path)], env=env,
+                                capture_output=True, text=True, check=False)
+        wall = time.perf_counter() - start
     try:
         info = json.loads(result.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
