@@ -34,34 +34,42 @@ def test_every_toc_entry_exists():
     assert empty == []
 
 
-def test_rules_catch_a_notebook_saved_with_outputs(tmp_path):
-    good = json.loads((ROOT / NOTEBOOKS[0]).read_text(encoding="utf-8"))
+def _problems_after(tmp_path, spoil):
+    """The house-rule problems of a committed, clean notebook after ``spoil`` edits a copy."""
     assert notebook_problems(ROOT / NOTEBOOKS[0]) == []
-    bad = json.loads(json.dumps(good))
-    cell = next(c for c in bad["cells"] if c["cell_type"] == "code")
-    cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["hi\n"]}]
-    cell["execution_count"] = 1
+    notebook = json.loads((ROOT / NOTEBOOKS[0]).read_text(encoding="utf-8"))
+    spoil(notebook)
     path = tmp_path / "bad.ipynb"
-    path.write_text(json.dumps(bad), encoding="utf-8")
-    problems = notebook_problems(path)
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    return notebook_problems(path)
+
+
+def _code_cell(source, tags=()):
+    return {"cell_type": "code", "metadata": {"tags": list(tags)}, "outputs": [],
+            "execution_count": None, "source": [source]}
+
+
+def test_rules_catch_a_notebook_saved_with_outputs(tmp_path):
+    def spoil(nb):
+        cell = next(c for c in nb["cells"] if c["cell_type"] == "code")
+        cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["hi\n"]}]
+        cell["execution_count"] = 1
+
+    problems = _problems_after(tmp_path, spoil)
     assert any("outputs" in p for p in problems) and any("execution count" in p for p in problems)
 
 
 def test_rules_catch_a_pip_cell_and_a_missing_title(tmp_path):
-    bad = json.loads((ROOT / NOTEBOOKS[0]).read_text(encoding="utf-8"))
-    bad["cells"][0]["source"] = ["Untitled"]
-    bad["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [],
-                         "execution_count": None, "source": ["!pip install tensorflow"]})
-    path = tmp_path / "bad.ipynb"
-    path.write_text(json.dumps(bad), encoding="utf-8")
-    problems = notebook_problems(path)
+    def spoil(nb):
+        nb["cells"][0]["source"] = ["Untitled"]
+        nb["cells"].append(_code_cell("!pip install tensorflow"))
+
+    problems = _problems_after(tmp_path, spoil)
     assert any("Title" in p for p in problems) and any("installs packages" in p for p in problems)
 
 
 def test_rules_catch_an_assert_in_a_wall_clock_cell(tmp_path):
-    bad = json.loads((ROOT / NOTEBOOKS[0]).read_text(encoding="utf-8"))
-    bad["cells"].append({"cell_type": "code", "metadata": {"tags": ["wall-clock"]}, "outputs": [],
-                         "execution_count": None, "source": ["assert seconds < 5"]})
-    path = tmp_path / "bad.ipynb"
-    path.write_text(json.dumps(bad), encoding="utf-8")
-    assert any("wall-clock" in p for p in notebook_problems(path))
+    def spoil(nb):
+        nb["cells"].append(_code_cell("assert seconds < 5", tags=["wall-clock"]))
+
+    assert any("wall-clock" in p for p in _problems_after(tmp_path, spoil))
