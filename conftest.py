@@ -20,11 +20,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent
 BUILD = ROOT / "_build" / "html"
-#: Where the text outputs of the nbval run are recorded, one JSON file per notebook.
-NBVAL_RECORDS = ROOT / "_build" / "records" / "nbval"
 sys.path.insert(0, str(ROOT / "tests"))
 
-from notebook_rules import text_outputs  # noqa: E402
+from notebook_rules import NBVAL_RECORDS, text_outputs  # noqa: E402
 
 _ORDER_SEED = int(os.environ.get("NT_NOTEBOOK_ORDER_SEED", random.SystemRandom().randrange(10**6)))
 

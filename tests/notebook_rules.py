@@ -14,6 +14,8 @@ SHELL_INSTALL = re.compile(r"^\s*(!|%)\s*(pip|conda|mamba|apt|apt-get|uv)\b|pip 
 TEMPLATE_HEADINGS = ("## Summary", "## Further reading", "## Exercises")
 #: Tag of a cell that only reports a wall-clock time (left out of the reproducibility comparison).
 WALL_CLOCK = "wall-clock"
+#: Where the text outputs of the nbval run are recorded, one JSON file per notebook.
+NBVAL_RECORDS = ROOT / "_build" / "records" / "nbval"
 
 
 def notebook_problems(path):

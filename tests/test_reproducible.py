@@ -13,15 +13,14 @@ import json
 
 import nbformat
 import pytest
-from notebook_rules import ROOT, WALL_CLOCK, notebooks_on_disk, text_outputs
+from notebook_rules import NBVAL_RECORDS, WALL_CLOCK, notebooks_on_disk, text_outputs
 
 pytestmark = pytest.mark.book
-RECORDS = ROOT / "_build" / "records" / "nbval"
 
 
 @pytest.mark.parametrize("notebook", notebooks_on_disk(), ids=str)
 def test_book_build_reproduces_the_nbval_run(notebook, built_book):
-    record = RECORDS / notebook.with_suffix(".json")
+    record = NBVAL_RECORDS / notebook.with_suffix(".json")
     if not record.exists():
         pytest.fail(f"no nbval record for {notebook}: run the notebooks and the book build "
                     "in one pytest session (`make test`)", pytrace=False)
