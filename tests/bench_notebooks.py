@@ -27,7 +27,8 @@ from datetime import date
 from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from notebook_rules import ROOT, notebooks_on_disk
+
 TABLE = ROOT / "chapters" / "appendix" / "runtime_table.md"
 CSV = ROOT / "chapters" / "appendix" / "runtimes.csv"
 BUDGET_EACH_S = 60.0
@@ -150,10 +151,8 @@ def main():
         floor = measure(floor_path)
     print(f"floor: {floor['wall_s']:.1f} s, {floor['peak_mb']:.0f} MB", flush=True)
     rows = []
-    notebooks = sorted(p for p in (ROOT / "chapters").rglob("*.ipynb")
-                       if ".ipynb_checkpoints" not in p.parts)
-    for path in notebooks:
-        row = {"notebook": str(path.relative_to(ROOT)), **measure(path)}
+    for notebook in notebooks_on_disk():
+        row = {"notebook": str(notebook), **measure(ROOT / notebook)}
         rows.append(row)
         status = f"FAILED ({row['error']})" if row["error"] else "ok"
         print(f"{row['notebook']}: {row['wall_s']:.1f} s, {row['peak_mb']:.0f} MB, {status}",
