@@ -10,6 +10,8 @@ stack of the same shape; the input is never modified.
 import numpy as np
 from scipy import ndimage
 
+from neurotransfer.regularization import shift_images
+
 
 def _check_images(images):
     images = np.asarray(images, dtype=np.float32)
@@ -36,7 +38,7 @@ def translate(images, dx, dy=0):
         if abs(step) >= size:
             raise ValueError(f"{name} must be smaller than the image, got {step} for "
                              f"{images.shape[1]}×{images.shape[2]} images (height × width)")
-    return ndimage.shift(images, (0, dy, dx), order=0, mode="constant", cval=0.0)
+    return shift_images(images, dy, dx)  # the same whole-pixel shift that augmentation uses
 
 
 def blur(images, sigma):
