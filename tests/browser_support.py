@@ -49,12 +49,13 @@ def site_pages(root):
                   if not {"_static", "_sources", "_images"} & set(p.relative_to(root).parts))
 
 
-class _Anchors(HTMLParser):
-    """Collect ``<a href>`` targets and every ``id``/``name`` a fragment can point to."""
+class _Page(HTMLParser):
+    """Collect ``<a href>`` targets, every ``id``/``name`` a fragment can point to, and every
+    URL the page makes the browser fetch (not the plain links a reader may click)."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.links, self.ids = [], set()
+        self.links, self.ids, self.fetched = [], set(), []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -63,13 +64,24 @@ class _Anchors(HTMLParser):
                 self.ids.add(attrs[key])
         if tag == "a" and attrs.get("href") is not None:
             self.links.append(attrs["href"])
+        if tag in ("script", "img", "iframe", "source", "audio", "video") and attrs.get("src"):
+            self.fetched.append(attrs["src"])
+        if tag == "link" and attrs.get("href"):
+            self.fetched.append(attrs["href"])
 
 
 @functools.cache
 def _parse(path):
-    parser = _Anchors()
-    parser.feed(Path(path).read_text(encoding="utf-8", errors="replace"))
+    """Parse a page once, whichever check asks first."""
+    parser = _Page()
+    parser.feed(Path(path).read_text(encoding="utf-8"))
     return parser
+
+
+def fetched_urls(page):
+    """Every URL ``page``'s HTML makes the browser fetch: ``src`` of scripts, images, frames
+    and media, and ``href`` of ``<link>`` elements."""
+    return list(_parse(Path(page).resolve()).fetched)
 
 
 def broken_links(page, root):

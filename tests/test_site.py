@@ -1,31 +1,12 @@
 """The built website: every page exists, math is served locally, nothing asks another origin."""
 
 import re
-from html.parser import HTMLParser
 
 import pytest
+from browser_support import fetched_urls, site_pages
 from notebook_rules import notebooks_on_disk
 
 pytestmark = pytest.mark.book
-
-
-class _Requests(HTMLParser):
-    """Collect every URL a page makes the browser fetch (not plain links a reader may click)."""
-
-    def __init__(self):
-        super().__init__()
-        self.urls = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag in ("script", "img", "iframe", "source", "audio", "video") and attrs.get("src"):
-            self.urls.append(attrs["src"])
-        if tag == "link" and attrs.get("href"):
-            self.urls.append(attrs["href"])
-
-
-def _pages(build):
-    return sorted(p for p in build.rglob("*.html") if "_static" not in p.parts)
 
 
 def test_every_notebook_has_a_page(built_book):
@@ -37,10 +18,8 @@ def test_every_notebook_has_a_page(built_book):
 
 def test_no_page_requests_another_origin(built_book):
     external = {}
-    for page in _pages(built_book):
-        parser = _Requests()
-        parser.feed(page.read_text(encoding="utf-8"))
-        remote = [u for u in parser.urls if re.match(r"^(https?:)?//", u)]
+    for page in site_pages(built_book):
+        remote = [u for u in fetched_urls(page) if re.match(r"^(https?:)?//", u)]
         if remote:
             external[str(page.relative_to(built_book))] = remote
     assert external == {}
