@@ -22,10 +22,14 @@ def random_relu_features(x, p, seed=0):
     x = np.asarray(x, dtype=float)
     if x.ndim != 2:
         raise ValueError(f"x must be a 2-D array (examples, features), got shape {x.shape}")
+    return np.maximum(x @ _random_layer(x.shape[1], p, seed), 0.0)
+
+
+def _random_layer(d, p, seed):
+    """The fixed random weights ``W`` (shape ``(d, p)``) behind :func:`random_relu_features`."""
     if isinstance(p, bool) or not isinstance(p, (int, np.integer)) or p < 1:
         raise ValueError(f"p must be a positive integer number of features, got {p!r}")
-    w = np.random.default_rng(seed).normal(0.0, 1.0 / np.sqrt(x.shape[1]), (x.shape[1], p))
-    return np.maximum(x @ w, 0.0)
+    return np.random.default_rng(seed).normal(0.0, 1.0 / np.sqrt(d), (d, p))
 
 
 def min_norm_least_squares(features, targets):
@@ -76,11 +80,15 @@ def error_by_width(x_train, t_train, x_test, t_test, widths, seeds=(0,)):
         raise ValueError(f"need at least one width and one seed, got {widths!r} and {seeds!r}")
     out = {"test_mse": np.zeros((len(seeds), len(widths))),
            "train_mse": np.zeros((len(seeds), len(widths)))}
+    x_train, x_test = np.asarray(x_train, dtype=float), np.asarray(x_test, dtype=float)
+    if x_train.ndim != 2 or x_test.ndim != 2 or x_train.shape[1] != x_test.shape[1]:
+        raise ValueError("x_train and x_test must be 2-D with the same number of inputs, got "
+                         f"shapes {x_train.shape} and {x_test.shape}")
     for i, seed in enumerate(seeds):
         for j, p in enumerate(widths):
-            f_train = random_relu_features(x_train, p, seed)
+            layer = _random_layer(x_train.shape[1], p, seed)  # drawn once, used for both sets
+            f_train, f_test = np.maximum(x_train @ layer, 0.0), np.maximum(x_test @ layer, 0.0)
             w = min_norm_least_squares(f_train, t_train)
-            f_test = random_relu_features(x_test, p, seed)
             out["train_mse"][i, j] = np.mean(np.sum((f_train @ w - t_train) ** 2, axis=1))
             out["test_mse"][i, j] = np.mean(np.sum((f_test @ w - t_test) ** 2, axis=1))
     return out
