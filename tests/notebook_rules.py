@@ -33,9 +33,10 @@ def notebook_problems(path):
     kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name")
     if kernel != "python3":
         problems.append(f"kernelspec must be 'python3', found {kernel!r}")
-    code = ["".join(c["source"]) for c in cells if c.get("cell_type") == "code"]
+    code_cells = [c for c in cells if c.get("cell_type") == "code"]
+    code = ["".join(c["source"]) for c in code_cells]
     markdown = "\n".join("".join(c["source"]) for c in cells if c.get("cell_type") == "markdown")
-    for i, cell in enumerate(c for c in cells if c.get("cell_type") == "code"):
+    for i, cell in enumerate(code_cells):
         if cell.get("outputs"):
             problems.append(f"code cell {i} is stored with outputs (strip them)")
         if cell.get("execution_count") is not None:
@@ -47,9 +48,9 @@ def notebook_problems(path):
     for i, source in enumerate(code):
         if SHELL_INSTALL.search(source):
             problems.append(f"code cell {i} installs packages from the shell")
-    for i, cell in enumerate(c for c in cells if c.get("cell_type") == "code"):
+    for i, (cell, source) in enumerate(zip(code_cells, code, strict=True)):
         if WALL_CLOCK in cell.get("metadata", {}).get("tags", []) and re.search(
-            r"^\s*assert\b", "".join(cell["source"]), re.M
+            r"^\s*assert\b", source, re.M
         ):
             problems.append(f"code cell {i} is tagged {WALL_CLOCK!r} but asserts something")
     if "Estimated time" not in markdown or "objectives" not in markdown.lower():
