@@ -35,7 +35,7 @@ book: $(STAMP)
 		$(BIN)/python -m webbrowser -t "file://$(CURDIR)/$(HTML)" >/dev/null 2>&1 || true; fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests chapters
+	$(BIN)/ruff check conftest.py src tests chapters
 
 test: lint
 	$(OFFLINE) $(BIN)/python -m pytest
