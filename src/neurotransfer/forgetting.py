@@ -10,6 +10,7 @@ same point for every condition and seed (compiling anew each time is slow).
 import numpy as np
 
 from neurotransfer.data import per_class
+from neurotransfer.transfer import reset_optimizer
 
 
 def task_mask(y, classes):
@@ -112,11 +113,8 @@ def restart(model, weights=None, seed=None):
                     config["seed"] = int(seed) * 1000 + i
                 fresh = initializer.__class__.from_config(config)
                 variable.assign(fresh(variable.shape, dtype=variable.dtype))
-    optimizer = getattr(model, "optimizer", None)
-    if optimizer is not None:
-        for variable in optimizer.variables:
-            if variable.name != "learning_rate":
-                variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
+    if getattr(model, "optimizer", None) is not None:
+        reset_optimizer(model)  # zero step count and moments, keep the learning rate
 
 
 def mean_and_range(values):
