@@ -104,3 +104,13 @@ def test_softmax_and_its_jacobian_match_tensorflow():
     np.testing.assert_allclose(neurons.softmax(z), p.numpy(), atol=1e-12)
     np.testing.assert_allclose(neurons.softmax_jacobian(z), jacobian, atol=1e-12)
     assert np.allclose(neurons.softmax(np.array([1000.0, 0.0])), [1.0, 0.0])  # no overflow
+
+
+def test_lif_defaults_match_the_keyword_defaults():
+    import inspect
+
+    for function in (neurons.simulate_lif, neurons.lif_rate, neurons.rheobase):
+        parameters = inspect.signature(function).parameters
+        for name, value in neurons.LIF_DEFAULTS.items():
+            if name in parameters:
+                assert parameters[name].default == value, (function.__name__, name)

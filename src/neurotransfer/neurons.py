@@ -10,7 +10,8 @@ from collections import namedtuple
 
 import numpy as np
 
-#: Default LIF parameters (mV, ms, MΩ), shared by :func:`simulate_lif` and :func:`lif_rate`.
+#: Default LIF parameters (mV, ms, MΩ): the keyword defaults of :func:`simulate_lif` and
+#: :func:`lif_rate` (and of :func:`rheobase`), written out once more here for notebooks to show.
 LIF_DEFAULTS = dict(tau=8.0, resistance=10.0, v_rest=-70.0, v_reset=-65.0, v_threshold=-50.0,
                     t_ref=2.0)
 
