@@ -80,7 +80,9 @@ def restart(model, weights=None, seed=None):
     """Put a compiled Keras model back at a starting point, ready for a new run.
 
     Either loads ``weights`` (a list from ``model.get_weights()``) or draws fresh
-    weights from each layer's own initialisers (kernels and biases) with ``seed``. In both cases the
+    weights from each layer's own initialisers (kernels and biases) with ``seed``; only the
+    model's own layers are redrawn, not the layers inside a nested model, and other weights
+    (such as BatchNormalization statistics) are left as they are. In both cases the
     optimizer's state (step count, momenta) is set to zero, as after compiling,
     while its learning rate is kept, so one compiled model serves many runs.
 
