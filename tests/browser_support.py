@@ -253,3 +253,15 @@ def block_other_origins(context, base_url):
             route.abort("blockedbyclient")
     context.route("**/*", route)
     return lambda: context.unroute("**/*", route)
+
+
+@contextlib.contextmanager
+def serve_offline(context, directory):
+    """:func:`serve` ``directory`` with every request to another origin aborted in ``context``
+    (and still recorded as foreign by :func:`visit`); yield the base URL."""
+    with serve(directory) as base_url:
+        unblock = block_other_origins(context, base_url)
+        try:
+            yield base_url
+        finally:
+            unblock()

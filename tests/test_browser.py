@@ -19,10 +19,10 @@ from browser_support import (
     CHROMIUM_ARGS,
     LAPTOP,
     PHONE,
-    block_other_origins,
     broken_links,
     chromium_path,
     serve,
+    serve_offline,
     site_pages,
     visit,
 )
@@ -58,10 +58,8 @@ def browser():
 @pytest.fixture(scope="module")
 def site(built_book, browser):
     """The built book served locally: (folder, base URL, browser); foreign requests blocked."""
-    with serve(built_book) as base_url:
-        unblock = block_other_origins(browser, base_url)
+    with serve_offline(browser, built_book) as base_url:
         yield built_book, base_url, browser
-        unblock()
 
 
 # -- the checks can fail: a tiny broken site ---------------------------------------------------
@@ -93,12 +91,8 @@ def test_link_check_finds_a_broken_link_and_a_missing_anchor(broken_site):
 
 
 def test_browser_check_finds_a_missing_image_errors_and_a_foreign_request(broken_site, browser):
-    with serve(broken_site) as base_url:
-        unblock = block_other_origins(browser, base_url)
-        try:
-            bad = visit(browser, base_url, base_url + "bad.html").problems()
-        finally:
-            unblock()
+    with serve_offline(browser, broken_site) as base_url:
+        bad = visit(browser, base_url, base_url + "bad.html").problems()
     assert any(p.startswith("image did not load") and "missing.png" in p for p in bad), bad
     assert any(p.startswith("page error") and "undefinedFunction" in p for p in bad), bad
     assert any("request to another origin: https://example.org/tracker.png" in p for p in bad), bad
@@ -142,8 +136,8 @@ def test_every_page_loads_cleanly_in_chromium(site):
     for page in site_pages(root):
         name = page.relative_to(root).as_posix()
         report = visit(browser, base_url, base_url + name)
-        if report.problems():
-            problems[name] = report.problems()
+        if found := report.problems():
+            problems[name] = found
         math_pages += bool(report.facts.get("math"))
         assert report.requests, f"{name}: the browser recorded no request at all"
     assert problems == {}
