@@ -9,6 +9,8 @@ loss: early stopping comes for free from the same run.
 
 import numpy as np
 
+from neurotransfer.data import batch_order
+
 #: Up, down, left and right by one pixel, as (rows, columns).
 ONE_PIXEL = ((-1, 0), (1, 0), (0, -1), (0, 1))
 
@@ -110,9 +112,7 @@ def record_training(model, x, y, x_val, y_val, steps, batch_size=32, eval_every=
     for name, value in (("steps", steps), ("batch_size", batch_size), ("eval_every", eval_every)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    rng = np.random.default_rng(seed)
-    passes = -(-steps * batch_size // len(x))
-    order = np.concatenate([rng.permutation(len(x)) for _ in range(passes)])
+    order = batch_order(len(x), steps, batch_size, seed)
     curves = {k: [] for k in ("step", "train_loss", "val_loss", "train_acc", "val_acc")}
     best = (np.inf, 0, model.get_weights())
     for step in range(steps + 1):

@@ -20,6 +20,7 @@ Examples
 
 import numpy as np
 
+from neurotransfer.data import batch_order
 from neurotransfer.pretrained import (  # noqa: F401  (re-exported)
     PRETRAINED,
     ChecksumError,
@@ -199,9 +200,7 @@ def fit_steps(model, x, y, steps, batch_size=32, learning_rate=1e-3, seed=0, com
     if compile:
         compile_for_steps(model, learning_rate)
     batch = min(batch_size, len(x))
-    rng = np.random.default_rng(seed)
-    passes = -(-steps * batch // len(x))
-    order = np.concatenate([rng.permutation(len(x)) for _ in range(passes)])[: steps * batch]
+    order = batch_order(len(x), steps, batch, seed)
     return model.fit(x[order], y[order], batch_size=batch, epochs=1, shuffle=False, verbose=0)
 
 
