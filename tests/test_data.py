@@ -78,3 +78,16 @@ def test_generators_shapes_and_errors():
         data.regression_with_outliers(outlier_fraction=1.0)
     with pytest.raises(ValueError, match="distance must be positive"):
         data.two_blobs(distance=0)
+
+
+def test_batch_order_shuffles_every_pass_and_checks_its_arguments():
+    order = data.batch_order(10, steps=7, batch_size=4, seed=1)   # 28 indices: 3 passes begun
+    assert len(order) == 28
+    for start in (0, 10):
+        assert sorted(order[start:start + 10].tolist()) == list(range(10))
+    assert np.array_equal(order, data.batch_order(10, 7, 4, seed=1))
+    bad = (({"n": 0}, "n"), ({"steps": 0}, "steps"), ({"batch_size": 2.0}, "batch_size"))
+    for kwargs, name in bad:
+        arguments = {"n": 10, "steps": 7, "batch_size": 4, **kwargs}
+        with pytest.raises(ValueError, match=name):
+            data.batch_order(**arguments)
