@@ -8,6 +8,8 @@ that are not probabilities raise :class:`ValueError` saying what was expected.
 
 import numpy as np
 
+from neurotransfer import neurons
+
 #: Keras clips probabilities to ``[EPSILON, 1 - EPSILON]`` before taking logarithms.
 EPSILON = 1e-7
 #: How far a row of probabilities may sum away from 1 (float32 softmax rounds).
@@ -159,9 +161,7 @@ def softmax(logits):
     >>> softmax([[0.0, 0.0], [1000.0, 0.0]]).round(3).tolist()
     [[0.5, 0.5], [1.0, 0.0]]
     """
-    logits = _array("logits", logits)
-    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
-    return shifted / shifted.sum(axis=-1, keepdims=True)
+    return neurons.softmax(_array("logits", logits))  # checked here, computed in one place
 
 
 def log_softmax(logits):
