@@ -178,5 +178,14 @@ def load_pretrained(name, folder=None):
 
 
 def accuracy(model, x, y):
-    """Fraction of ``x`` that ``model`` labels as ``y``."""
-    return float((np.argmax(np.asarray(model(x, training=False)), axis=1) == y).mean())
+    """Fraction of ``x`` that ``model`` labels as ``y`` (integer labels, shape ``(n,)``).
+
+    Raises ``ValueError`` when ``y`` does not hold one label per example (a column of
+    labels would otherwise be compared with every prediction and give a meaningless number).
+    """
+    predicted = np.argmax(np.asarray(model(x, training=False)), axis=1)
+    y = np.asarray(y)
+    if y.shape != predicted.shape:
+        raise ValueError(f"y must hold one integer label per example, shape {predicted.shape}, "
+                         f"got shape {y.shape}")
+    return float((predicted == y).mean())
