@@ -58,3 +58,15 @@ def test_unknown_attribute_names_itself():
 def test_every_module_is_reachable_from_the_package():
     assert {"data", "plotting", "repro", "checks"} <= set(nt.SUBMODULES)
     assert nt.checks.check_close.__name__ == "check_close"
+
+
+def test_seed_offset_shifts_every_seed_list(monkeypatch):
+    from neurotransfer import repro
+
+    monkeypatch.delenv(repro.SEED_OFFSET_VARIABLE, raising=False)
+    assert repro.seeds(3) == [0, 1, 2]
+    monkeypatch.setenv(repro.SEED_OFFSET_VARIABLE, "10")
+    assert repro.seeds(5) == [10, 11, 12, 13, 14]
+    monkeypatch.setenv(repro.SEED_OFFSET_VARIABLE, "-1")
+    with pytest.raises(ValueError, match="NT_SEED_OFFSET"):
+        repro.seeds(5)

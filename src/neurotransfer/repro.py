@@ -10,6 +10,11 @@ import os
 
 import numpy as np
 
+from neurotransfer import _validate
+
+#: Environment variable that shifts every seed list a notebook draws with :func:`seeds`.
+SEED_OFFSET_VARIABLE = "NT_SEED_OFFSET"
+
 #: Environment settings applied before TensorFlow is first imported.
 TF_ENVIRONMENT = {
     "TF_CPP_MIN_LOG_LEVEL": "3",  # no C++ INFO/WARNING lines at import
@@ -91,3 +96,38 @@ def setup(seed=0, threads=None):
         "tensorflow": tf.__version__,
         "keras": keras.__version__,
     }
+
+
+def seed_offset():
+    """The seed offset set by the environment variable ``NT_SEED_OFFSET`` (0 when unset).
+
+    Running a notebook with ``NT_SEED_OFFSET=5`` or ``10`` repeats every comparison on
+    other seeds: a claim that holds only for seeds 0–4 shows itself by failing there.
+
+    Raises
+    ------
+    ValueError
+        If the variable is set to anything but a non-negative integer.
+    """
+    text = os.environ.get(SEED_OFFSET_VARIABLE, "").strip()
+    if not text:
+        return 0
+    if not text.isdigit():
+        raise ValueError(f"{SEED_OFFSET_VARIABLE} must be a non-negative integer, got {text!r}")
+    return int(text)
+
+
+def seeds(n):
+    """The ``n`` seeds a comparison runs over: ``offset, offset + 1, …, offset + n − 1``.
+
+    The offset is :func:`seed_offset` (0 unless ``NT_SEED_OFFSET`` is set), so one switch
+    moves every comparison of a notebook to another seed set.
+
+    Examples
+    --------
+    >>> seeds(5)
+    [0, 1, 2, 3, 4]
+    """
+    n = _validate.integer("n", n, minimum=1)
+    start = seed_offset()
+    return list(range(start, start + n))

@@ -16,9 +16,11 @@ Examples
 0.5
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
-from neurotransfer import data
+from neurotransfer import _validate, data
 
 
 def run_sweep(conditions, pool, test, labels_per_class, seeds):
@@ -112,3 +114,74 @@ def plot_learning_curves(rows, ax, title=None, by="labels_per_class",
     ax.minorticks_off()
     ax.legend()
     return plotting.label(ax, xlabel, "test accuracy", title)
+
+
+class PairedDifference(NamedTuple):
+    """Mean of paired differences ``a − b`` over seeds with a confidence interval."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+    confidence: float
+    differences: np.ndarray
+
+    @property
+    def direction(self):
+        """+1 if the interval lies above zero, −1 if below, 0 if it contains zero."""
+        return 1 if self.low > 0 else (-1 if self.high < 0 else 0)
+
+    def __str__(self):
+        return (f"{self.mean:+.3f} [{self.low:+.3f}, {self.high:+.3f}] "
+                f"({self.confidence:.0%} CI, n={self.n})")
+
+
+def paired_difference(a, b, confidence=0.95):
+    """Paired differences ``a − b`` (same seed, same draw, two arms) with a Student-t interval.
+
+    The interval is ``mean ± t · s / √n`` with ``n − 1`` degrees of freedom, where ``s`` is
+    the standard deviation of the differences. A direction may be claimed only where the
+    interval excludes zero (:attr:`PairedDifference.direction`).
+
+    Parameters
+    ----------
+    a, b : array_like, shape (n,)
+        The two arms' results, paired by position (seed). ``n >= 2``.
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    PairedDifference
+
+    Examples
+    --------
+    >>> d = paired_difference([0.90, 0.92, 0.91, 0.93, 0.90], [0.85, 0.88, 0.86, 0.86, 0.87])
+    >>> print(d)
+    +0.048 [+0.030, +0.066] (95% CI, n=5)
+    >>> d.direction
+    1
+    """
+    from scipy import stats
+
+    a = _validate.finite_array("a", a, ndim=1, min_size=2)
+    b = _validate.finite_array("b", b, ndim=1, min_size=2)
+    _validate.same_length(("a", "b"), a, b)
+    confidence = _validate.fraction("confidence", confidence)
+    differences = a - b
+    n = len(differences)
+    mean = float(differences.mean())
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1) * differences.std(ddof=1) / np.sqrt(n))
+    return PairedDifference(mean, mean - half, mean + half, n, confidence, differences)
+
+
+def binomial_se(p, n):
+    """Standard error ``√(p(1 − p)/n)`` of an accuracy ``p`` measured on ``n`` test examples.
+
+    Examples
+    --------
+    >>> round(binomial_se(0.85, 360), 4), round(binomial_se(0.85, 10_000), 4)
+    (0.0188, 0.0036)
+    """
+    p = _validate.fraction("p", p, open_low=False, open_high=False)
+    n = _validate.integer("n", n, minimum=1)
+    return float(np.sqrt(p * (1 - p) / n))
