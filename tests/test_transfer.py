@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import neurotransfer as nt
-from neurotransfer import models, pretrained, sweeps, transfer
+from neurotransfer import models, pretrained, sweeps, training, transfer
 
 nt.setup(seed=0)
 
@@ -21,12 +21,12 @@ def test_frozen_weights_do_not_change_during_fit_and_unfrozen_ones_do():
     before = [w.copy() for w in model.get_layer("base").get_weights()]
     head_before = model.get_layer("new_head").get_weights()[0].copy()
     x, y = np.random.default_rng(0).random((30, 64)), np.arange(30) % 3
-    transfer.fit_steps(model, x, y, steps=5, learning_rate=1e-2)
+    training.fit_steps(model, x, y, steps=5, learning_rate=1e-2)
     for b, a in zip(before, model.get_layer("base").get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
     assert not np.allclose(head_before, model.get_layer("new_head").get_weights()[0])
     model.get_layer("base").trainable = True
-    transfer.fit_steps(model, x, y, steps=5, learning_rate=1e-2)  # recompiles
+    training.fit_steps(model, x, y, steps=5, learning_rate=1e-2)  # recompiles
     assert not np.allclose(before[0], model.get_layer("base").get_weights()[0])
 
 
@@ -101,7 +101,7 @@ def test_home_follows_the_environment_variable(monkeypatch, tmp_path):
 def test_wrong_input_shape_raises_value_error():
     model = transfer.build_transfer_model(models.small_cnn(), num_classes=4)
     with pytest.raises(ValueError, match=r"must have shape \(n, 8, 8, 1\)"):
-        transfer.fit_steps(model, np.zeros((5, 64)), np.zeros(5, int), steps=1)
+        training.fit_steps(model, np.zeros((5, 64)), np.zeros(5, int), steps=1)
     with pytest.raises(ValueError, match="feature_layer must name"):
         transfer.build_transfer_model(models.small_cnn(), 4, feature_layer="nope")
 
@@ -111,8 +111,8 @@ def test_reinitialise_is_seeded_and_head_from_classifier_matches_sklearn():
     from sklearn.preprocessing import StandardScaler
 
     a, b = models.small_mlp(), models.small_mlp()
-    transfer.reinitialise(a, seed=3)
-    transfer.reinitialise(b, seed=3)
+    training.reinitialise(a, seed=3)
+    training.reinitialise(b, seed=3)
     np.testing.assert_array_equal(a.get_weights()[0], b.get_weights()[0])
     rng = np.random.default_rng(0)
     x, y = rng.normal(5, 3, (60, 64)), np.arange(60) % 3
@@ -141,6 +141,6 @@ def test_unfrozen_batch_norm_keeps_its_statistics_in_a_transfer_model():
     mean = np.asarray(cnn.get_layer("bn_1").moving_mean).copy()
     kernel = cnn.get_layer("conv_1").get_weights()[0].copy()
     x = np.random.default_rng(0).random((30, 8, 8, 1)).astype("float32") * 5
-    transfer.fit_steps(model, x, np.arange(30) % 3, steps=5, learning_rate=1e-2)
+    training.fit_steps(model, x, np.arange(30) % 3, steps=5, learning_rate=1e-2)
     np.testing.assert_array_equal(np.asarray(cnn.get_layer("bn_1").moving_mean), mean)
     assert not np.allclose(cnn.get_layer("conv_1").get_weights()[0], kernel)

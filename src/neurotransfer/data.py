@@ -12,7 +12,7 @@ from sklearn.model_selection import train_test_split
 
 __all__ = [
     "SPLITS", "Digits", "load_digits", "digits_split", "select_classes", "per_class",
-    "regression_with_outliers", "two_blobs", "xor", "batch_order",
+    "regression_with_outliers", "two_blobs", "xor",
 ]
 
 SPLITS = ("train", "val", "test")
@@ -214,23 +214,3 @@ def xor(n=100, noise=0.1, seed=0):
     corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
     x = np.tile(corners, (n, 1)) + noise * rng.standard_normal((4 * n, 2))
     return x, np.tile([0, 1, 1, 0], n).astype(np.int64)
-
-
-def batch_order(n, steps, batch_size, seed=0):
-    """Indices of ``steps`` mini-batches of ``batch_size`` drawn from ``n`` examples, in order.
-
-    The examples are shuffled anew on every pass through the data (one permutation per
-    pass, from ``seed``); batch ``k`` is ``order[k * batch_size:(k + 1) * batch_size]``.
-
-    Examples
-    --------
-    >>> order = batch_order(4, steps=3, batch_size=2, seed=0)
-    >>> len(order), sorted(order[:4].tolist())
-    (6, [0, 1, 2, 3])
-    """
-    _check_count("n", n, minimum=1)
-    _check_count("steps", steps, minimum=1)
-    _check_count("batch_size", batch_size, minimum=1)
-    rng = np.random.default_rng(seed)
-    passes = -(-steps * batch_size // n)
-    return np.concatenate([rng.permutation(n) for _ in range(passes)])[: steps * batch_size]

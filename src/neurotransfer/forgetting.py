@@ -10,7 +10,7 @@ same point for every condition and seed (compiling anew each time is slow).
 import numpy as np
 
 from neurotransfer.data import per_class
-from neurotransfer.transfer import reset_optimizer
+from neurotransfer.training import reset_optimizer
 
 
 def task_mask(y, classes):

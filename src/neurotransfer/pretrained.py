@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from neurotransfer import data, models
+from neurotransfer import data, models, training
 
 SUFFIX = ".weights.h5"
 
@@ -135,18 +135,16 @@ def source_data(name, split="train"):
 def pretrain(name, model=None, seed=0):
     """Train model ``name`` on its source task, reproducibly, in a few seconds.
 
-    The starting weights are drawn by :func:`neurotransfer.transfer.reinitialise` from
+    The starting weights are drawn by :func:`neurotransfer.training.reinitialise` from
     ``seed`` and the batches from a NumPy generator, so the result does not depend on (and
     does not change) the global random state of the notebook that triggers it.
     """
-    from neurotransfer import transfer  # late: transfer imports this module
-
     _check_name(name)
     recipe = PRETRAINED[name]
     model = recipe.build() if model is None else model
-    transfer.reinitialise(model, seed=seed)
+    training.reinitialise(model, seed=seed)
     x, y = source_data(name)
-    transfer.fit_steps(model, x, y, steps=recipe.steps, learning_rate=recipe.learning_rate,
+    training.fit_steps(model, x, y, steps=recipe.steps, learning_rate=recipe.learning_rate,
                        batch_size=64, seed=seed)
     return model
 

@@ -9,7 +9,7 @@ loss: early stopping comes for free from the same run.
 
 import numpy as np
 
-from neurotransfer.data import batch_order
+from neurotransfer.training import batch_order
 
 #: Up, down, left and right by one pixel, as (rows, columns).
 ONE_PIXEL = ((-1, 0), (1, 0), (0, -1), (0, 1))

@@ -20,32 +20,13 @@ Examples
 
 import numpy as np
 
-from neurotransfer.data import batch_order
-from neurotransfer.pretrained import (  # noqa: F401  (re-exported)
-    PRETRAINED,
-    ChecksumError,
-    load_pretrained,
-    save_pretrained,
-)
-from neurotransfer.sweeps import run_sweep, summarise  # noqa: F401  (re-exported)
+from neurotransfer.training import check_inputs, fit_steps
 
 
 def _keras():
     import keras
 
     return keras
-
-
-def check_inputs(model, x, name="x"):
-    """Raise ``ValueError`` unless ``x`` has the per-example shape ``model`` expects."""
-    x = np.asarray(x)
-    expected = tuple(model.input_shape[1:])
-    if x.ndim != len(expected) + 1 or tuple(x.shape[1:]) != expected:
-        raise ValueError(
-            f"{name} must have shape (n, {', '.join(map(str, expected))}) for model "
-            f"{model.name!r}, got {x.shape}"
-        )
-    return x
 
 
 def freeze(model, until=None):
@@ -135,73 +116,6 @@ def build_transfer_model(base, num_classes, feature_layer=None, name="transfer")
     features = _inference_mode_class()(trunk, name="base")(inputs)
     outputs = keras.layers.Dense(num_classes, activation="softmax", name="new_head")(features)
     return keras.Model(inputs, outputs, name=name)
-
-
-def reinitialise(model, seed=0):
-    """Draw fresh starting weights from ``seed`` (Glorot-uniform kernels, zero biases).
-
-    Cheaper than building a new model, and independent of Keras' global random state.
-    BatchNormalization layers go back to scale 1, shift 0, mean 0, variance 1.
-    """
-    rng = np.random.default_rng(seed)
-    for layer in model.layers:
-        if hasattr(layer, "layers"):  # a nested model such as the base
-            reinitialise(layer, seed=int(rng.integers(2**31)))
-            continue
-        new = []
-        for w in layer.weights:
-            shape, path = tuple(w.shape), w.path
-            if path.endswith("kernel"):
-                receptive = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
-                limit = np.sqrt(6.0 / (receptive * (shape[-2] + shape[-1])))
-                new.append(rng.uniform(-limit, limit, shape))
-            elif path.endswith(("gamma", "moving_variance")):
-                new.append(np.ones(shape))
-            else:
-                new.append(np.zeros(shape))
-        if new:
-            layer.set_weights([v.astype(np.float32) for v in new])
-    return model
-
-
-def compile_for_steps(model, learning_rate=1e-3, steps_per_execution=50):
-    """Compile with Adam and sparse cross-entropy (softmax outputs, integer labels)."""
-    keras = _keras()
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                  steps_per_execution=steps_per_execution)
-    return model
-
-
-def reset_optimizer(model, learning_rate=None):
-    """Zero the optimizer's step counter and moment estimates (and set a new learning rate)."""
-    for v in model.optimizer.variables:
-        if v.path.endswith("learning_rate"):
-            if learning_rate is not None:
-                v.assign(learning_rate)
-        else:
-            v.assign(np.zeros(v.shape, dtype=v.dtype))
-
-
-def fit_steps(model, x, y, steps, batch_size=32, learning_rate=1e-3, seed=0, compile=True):
-    """Train for exactly ``steps`` mini-batch updates in a single Keras epoch.
-
-    The data are repeated (a new shuffle each pass, from ``seed``) rather than run as many
-    short epochs: Keras pays a fixed cost per epoch. With ``compile=False`` the model's
-    current compilation and optimizer state are kept (see :func:`reset_optimizer`).
-    Returns the Keras ``History``.
-    """
-    x = check_inputs(model, x)
-    y = np.asarray(y)
-    if len(x) != len(y) or len(x) == 0:
-        raise ValueError(f"x and y must be non-empty and equally long, got {len(x)}, {len(y)}")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    if compile:
-        compile_for_steps(model, learning_rate)
-    batch = min(batch_size, len(x))
-    order = batch_order(len(x), steps, batch, seed)
-    return model.fit(x[order], y[order], batch_size=batch, epochs=1, shuffle=False, verbose=0)
 
 
 def fine_tune(model, x, y, head_steps=200, fine_steps=200, head_lr=1e-2, fine_lr=1e-4,
