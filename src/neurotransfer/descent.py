@@ -2,7 +2,9 @@
 
 The update rule ``w ← w − α ∇J(w)`` and its two best-known refinements, heavy-ball momentum
 (Polyak 1964) and Adam (Kingma & Ba 2015, Algorithm 1), each return the *whole path* of
-iterates, so a notebook can draw it and measure how fast it shrinks. A run that blows up stops
+iterates, so a notebook can draw it and measure how fast it shrinks. Adam's ancestors AdaGrad
+and RMSProp, and AdamW with its decoupled weight decay, follow at the end, written as Keras
+writes them. A run that blows up stops
 with ``diverged=True`` instead of filling the path with NaNs. :func:`quadratic_rates` gives the
 theory those measurements are compared with.
 """
@@ -10,6 +12,8 @@ theory those measurements are compared with.
 from typing import NamedTuple
 
 import numpy as np
+
+from neurotransfer import _validate
 
 
 class DescentPath(NamedTuple):
@@ -225,3 +229,105 @@ def contraction_rate(errors, last):
     if not np.all(np.isfinite(e)) or e[-1 - last] <= 0 or e[-1] < 0:
         raise ValueError("errors must be finite and positive over the window measured")
     return float((e[-1] / e[-1 - last]) ** (1 / last))
+
+
+def _settings(**values):
+    """Check the hyperparameters shared by the adaptive methods below."""
+    checked = {}
+    for name, (value, kind) in values.items():
+        if kind == "positive":
+            checked[name] = _validate.positive(name, value)
+        elif kind == "non-negative":
+            checked[name] = _validate.number(name, value, minimum=0.0)
+        else:  # a decay rate in [0, 1)
+            checked[name] = _validate.fraction(name, value, open_low=False)
+    return checked
+
+
+def adagrad(grad, w0, lr, steps, initial_accumulator=0.1, epsilon=1e-7, loss=None,
+            limit=1e12):
+    """AdaGrad (Duchi, Hazan & Singer 2011) in the form ``keras.optimizers.Adagrad`` computes.
+
+    ``a ← a + g²`` (summed over all steps, starting from ``initial_accumulator``), then
+    ``w ← w − lr · g / √(a + ε)``. Every weight gets its own step size, which only shrinks:
+    weights with large past gradients slow down most. Keras puts ε *inside* the root and
+    starts the sum at 0.1, not 0. Other parameters and the result are as in
+    :func:`gradient_descent`.
+
+    Examples
+    --------
+    >>> run = adagrad(lambda w: 2 * w, [1.0], lr=0.5, steps=1, initial_accumulator=0.0,
+    ...               epsilon=1e-12)
+    >>> round(float(run.w[1, 0]), 6)   # first step: lr · g/|g| = 0.5
+    0.5
+    """
+    s = _settings(lr=(lr, "positive"), initial_accumulator=(initial_accumulator, "non-negative"),
+                  epsilon=(epsilon, "positive"))
+    state = {"a": s["initial_accumulator"]}
+
+    def update(w, g, t):
+        state["a"] = state["a"] + g**2
+        return w - s["lr"] * g / np.sqrt(state["a"] + s["epsilon"])
+
+    return _run(update, grad, w0, steps, loss, limit)
+
+
+def rmsprop(grad, w0, lr, steps, rho=0.9, momentum=0.0, epsilon=1e-7, loss=None, limit=1e12):
+    """RMSProp (Tieleman & Hinton 2012) in the form ``keras.optimizers.RMSprop`` computes.
+
+    ``v ← ρ v + (1−ρ) g²`` (from ``v = 0``), a *running* mean of squared gradients in place of
+    AdaGrad's growing sum, so the step size can recover; then ``Δ = lr · g / √(v + ε)`` (ε inside
+    the root, as in Keras) and ``w ← w − Δ``. With ``momentum > 0``, ``m ← momentum · m + Δ``
+    and ``w ← w − m``. There is no bias correction: the first step divides by ``√(1−ρ)|g|``.
+    Other parameters and the result are as in :func:`gradient_descent`.
+
+    Examples
+    --------
+    >>> run = rmsprop(lambda w: 2 * w, [1.0], lr=0.1, steps=1, rho=0.75, epsilon=1e-12)
+    >>> round(float(run.w[1, 0]), 6)   # 1 − 0.1/√(1 − 0.75)
+    0.8
+    """
+    s = _settings(lr=(lr, "positive"), rho=(rho, "rate"), momentum=(momentum, "rate"),
+                  epsilon=(epsilon, "positive"))
+    state = {"v": 0.0, "m": 0.0}
+
+    def update(w, g, t):
+        state["v"] = s["rho"] * state["v"] + (1 - s["rho"]) * g**2
+        increment = s["lr"] * g / np.sqrt(state["v"] + s["epsilon"])
+        if s["momentum"] > 0:
+            state["m"] = s["momentum"] * state["m"] + increment
+            increment = state["m"]
+        return w - increment
+
+    return _run(update, grad, w0, steps, loss, limit)
+
+
+def adamw(grad, w0, lr, steps, weight_decay=0.004, beta1=0.9, beta2=0.999, epsilon=1e-7,
+          loss=None, limit=1e12):
+    """AdamW (Loshchilov & Hutter 2019) in the form ``keras.optimizers.AdamW`` computes.
+
+    First the weights shrink, ``w ← w − lr · weight_decay · w``, *outside* the adaptive
+    scaling; then an Adam step with the gradient taken before the shrink, with ε added to
+    ``√v`` before the bias correction as Keras does (see :func:`adam`, ``epsilon_hat=True``).
+    Adding ``weight_decay · w`` to the gradient instead (L2 regularisation) would send the decay
+    through ``1/√v̂``, so weights with large gradients would be decayed less. Defaults are
+    Keras'. Other parameters and the result are as in :func:`gradient_descent`.
+
+    Examples
+    --------
+    >>> run = adamw(lambda w: 0 * w, [2.0], lr=0.1, steps=1, weight_decay=0.5)
+    >>> round(float(run.w[1, 0]), 6)   # no gradient: only the decay, 2 · (1 − 0.1 · 0.5)
+    1.9
+    """
+    s = _settings(lr=(lr, "positive"), weight_decay=(weight_decay, "non-negative"),
+                  beta1=(beta1, "rate"), beta2=(beta2, "rate"), epsilon=(epsilon, "positive"))
+    state = {"m": 0.0, "v": 0.0}
+
+    def update(w, g, t):
+        w = w - s["lr"] * s["weight_decay"] * w
+        state["m"] = s["beta1"] * state["m"] + (1 - s["beta1"]) * g
+        state["v"] = s["beta2"] * state["v"] + (1 - s["beta2"]) * g**2
+        step = s["lr"] * np.sqrt(1 - s["beta2"]**t) / (1 - s["beta1"]**t)
+        return w - step * state["m"] / (np.sqrt(state["v"]) + s["epsilon"])
+
+    return _run(update, grad, w0, steps, loss, limit)
