@@ -35,3 +35,22 @@ def test_small_cnn_accepts_images_and_batch_norm_adds_layers():
 def test_bad_arguments_raise_clear_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_fashion_cnn_takes_28_by_28_images_and_names_its_layers():
+    model = models.fashion_cnn(num_classes=5)
+    assert model.input_shape == (None, 28, 28, 1) and model.output_shape == (None, 5)
+    assert [layer.name for layer in model.layers] == [
+        "image", "conv_1", "conv_2", "flatten", "dense_1", "head"]
+    assert model.get_layer("conv_2").output.shape == (None, 7, 7, 16)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"num_classes": 0}, "num_classes must be a positive integer"),
+    ({"filters": (8,)}, "filters must give two widths"),
+    ({"filters": (8, 0)}, "filters must be a positive integer"),
+    ({"dense": 2.5}, "dense must be a positive integer"),
+])
+def test_fashion_cnn_rejects_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        models.fashion_cnn(**kwargs)

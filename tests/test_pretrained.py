@@ -28,3 +28,50 @@ def test_unknown_name_is_a_value_error():
     nt.setup(seed=0)
     with pytest.raises(ValueError, match="unknown pretrained model"):
         pretrained.source_data("digits_rnn")
+
+
+def _fashion_or_skip():
+    import os
+
+    try:
+        nt.data.fashion_mnist_folder()
+    except nt.data.FashionMNISTError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)")
+
+
+def test_fashion_recipes_split_the_ten_classes_in_two_halves():
+    for a, b in [(pretrained.FASHION_TOPS, pretrained.FASHION_REST),
+                 (pretrained.FASHION_MIXED_A, pretrained.FASHION_MIXED_B)]:
+        assert sorted(a + b) == list(range(10))
+    assert pretrained.PRETRAINED["fashion_tops_cnn"].classes == pretrained.FASHION_TOPS
+    assert pretrained.PRETRAINED["fashion_mixed_cnn"].classes == pretrained.FASHION_MIXED_A
+    nt.setup(seed=0)
+    for name in ["fashion_tops_cnn", "fashion_mixed_cnn"]:
+        model = pretrained.PRETRAINED[name].build()
+        assert model.input_shape == (None, 28, 28, 1) and model.output_shape == (None, 5)
+
+
+def test_fashion_source_data_are_the_recipes_classes_relabelled():
+    _fashion_or_skip()
+    x, y = pretrained.source_data("fashion_tops_cnn")
+    assert x.shape == (25_000, 28, 28, 1) and np.bincount(y).tolist() == [5_000] * 5
+    x_test, y_test = pretrained.source_data("fashion_mixed_cnn", "test")
+    part = nt.data.fashion_mnist("test")
+    first = int(np.flatnonzero(np.isin(part.y, pretrained.FASHION_MIXED_A))[0])
+    np.testing.assert_array_equal(x_test[0, ..., 0], part.images[first])
+    assert y_test[0] == pretrained.FASHION_MIXED_A.index(part.y[first])
+
+
+def test_a_fashion_model_is_built_on_demand_verified_and_reloaded(tmp_path):
+    _fashion_or_skip()
+    nt.setup(seed=0)
+    model = pretrained.load_pretrained("fashion_tops_cnn", folder=tmp_path)
+    weights, checksum = pretrained.paths("fashion_tops_cnn", tmp_path)
+    assert checksum.read_text().strip() == pretrained.sha256(weights)
+    x, y = pretrained.source_data("fashion_tops_cnn", "test")
+    accuracy = pretrained.accuracy(model, x, y)
+    assert 0.7 < accuracy < 0.95  # five similar kinds of top: far above chance (0.2)
+    again = pretrained.load_pretrained("fashion_tops_cnn", folder=tmp_path)
+    assert pretrained.accuracy(again, x, y) == accuracy

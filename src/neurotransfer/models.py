@@ -133,3 +133,37 @@ def as_images(x):
     if x.ndim < 2 or x[0].size != 64:
         raise ValueError(f"x must hold 8×8 digits, shape (n, 64) or (n, 8, 8), got {x.shape}")
     return x.reshape(len(x), 8, 8, 1)
+
+
+def fashion_cnn(num_classes=10, filters=(8, 16), dense=32, name="fashion_cnn"):
+    """A small, fast convolutional network for 28×28×1 images such as Fashion-MNIST.
+
+    ``conv_1`` (3×3, ``filters[0]``, stride 2) → ``conv_2`` (3×3, ``filters[1]``, stride 2)
+    → flatten (7×7×``filters[1]``) → ``dense_1`` (``dense`` units, ReLU) → softmax ``head``.
+    Strided convolutions instead of pooling keep a training step cheap on a CPU.
+
+    Examples
+    --------
+    >>> import neurotransfer as nt
+    >>> _ = nt.setup(seed=0)
+    >>> model = fashion_cnn(num_classes=5)
+    >>> model.input_shape, model.output_shape, model.count_params()
+    ((None, 28, 28, 1), (None, 5), 26533)
+    """
+    _check_positive("num_classes", num_classes)
+    _check_positive("dense", dense)
+    if len(filters) != 2:
+        raise ValueError(f"filters must give two widths (conv_1, conv_2), got {filters!r}")
+    for width in filters:
+        _check_positive("filters", width)
+    keras = _keras()
+    layers = keras.layers
+    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    x = inputs
+    for i, width in enumerate(filters, start=1):
+        x = layers.Conv2D(width, 3, strides=2, padding="same", activation="relu",
+                          name=f"conv_{i}")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dense(dense, activation="relu", name="dense_1")(x)
+    outputs = layers.Dense(num_classes, activation="softmax", name="head")(x)
+    return keras.Model(inputs, outputs, name=name)

@@ -10,8 +10,9 @@ Examples
 --------
 >>> import neurotransfer as nt
 >>> _ = nt.setup(seed=0)
->>> sorted(PRETRAINED)
-['digits_0to4_cnn', 'digits_0to4_mlp', 'digits_cnn', 'digits_mlp']
+>>> sorted(PRETRAINED)  # doctest: +NORMALIZE_WHITESPACE
+['digits_0to4_cnn', 'digits_0to4_mlp', 'digits_cnn', 'digits_mlp',
+ 'fashion_mixed_cnn', 'fashion_tops_cnn']
 """
 
 import hashlib
@@ -32,16 +33,31 @@ class ChecksumError(ValueError):
 
 
 class Recipe(NamedTuple):
-    """How a named pretrained model is built: architecture, source classes, training steps."""
+    """How a named pretrained model is built: architecture, source data, training steps.
+
+    ``dataset`` is ``"digits"`` (the digits' ``train`` split, seed 0) or ``"fashion_mnist"``
+    (the ``train`` split of :func:`neurotransfer.data.fashion_mnist`, images (n, 28, 28, 1)).
+    """
 
     build: Callable
     classes: tuple
-    images: bool  # True: inputs (n, 8, 8, 1); False: flat (n, 64)
+    images: bool  # digits only. True: inputs (n, 8, 8, 1); False: flat (n, 64)
     steps: int
     learning_rate: float
+    dataset: str = "digits"
+    batch_size: int = 64
 
 
-#: The pretrained models the course knows. Source data: the digits' "train" split (seed 0).
+#: Fashion-MNIST's classes split by kind: tops (T-shirt/top, pullover, dress, coat, shirt)...
+FASHION_TOPS = (0, 2, 3, 4, 6)
+#: ... and the rest (trouser, sandal, sneaker, bag, ankle boot).
+FASHION_REST = (1, 5, 7, 8, 9)
+#: A mixed split: each half holds tops, footwear and more (T-shirt, trouser, coat, sandal, bag)...
+FASHION_MIXED_A = (0, 1, 4, 5, 8)
+#: ... and (pullover, dress, shirt, sneaker, ankle boot).
+FASHION_MIXED_B = (2, 3, 6, 7, 9)
+
+#: The pretrained models the course knows, each with its source task.
 PRETRAINED = {
     "digits_mlp": Recipe(lambda: models.small_mlp(num_classes=10), tuple(range(10)),
                          False, 300, 3e-3),
@@ -51,6 +67,10 @@ PRETRAINED = {
                               False, 300, 3e-3),
     "digits_0to4_cnn": Recipe(lambda: models.small_cnn(num_classes=5), tuple(range(5)),
                               True, 300, 3e-3),
+    "fashion_tops_cnn": Recipe(lambda: models.fashion_cnn(num_classes=5), FASHION_TOPS,
+                               True, 300, 3e-3, "fashion_mnist", 128),
+    "fashion_mixed_cnn": Recipe(lambda: models.fashion_cnn(num_classes=5), FASHION_MIXED_A,
+                                True, 300, 3e-3, "fashion_mnist", 128),
 }
 
 
@@ -124,9 +144,16 @@ def verify(weights):
 
 
 def source_data(name, split="train"):
-    """The source task's ``(x, y)`` for model ``name`` (images or flat vectors, classes kept)."""
+    """The source task's ``(x, y)`` for model ``name`` (images or flat vectors, classes kept).
+
+    The labels are renumbered 0, 1, … in the order of the recipe's ``classes``.
+    """
     _check_name(name)
     recipe = PRETRAINED[name]
+    if recipe.dataset == "fashion_mnist":
+        part = data.fashion_mnist(split)
+        x, y = data.select_classes(part.images, part.y, recipe.classes)
+        return x[..., None], y
     part = data.digits_split(split, seed=0)
     x, y = data.select_classes(part.x, part.y, recipe.classes)
     return (models.as_images(x) if recipe.images else x), y
@@ -145,7 +172,7 @@ def pretrain(name, model=None, seed=0):
     training.reinitialise(model, seed=seed)
     x, y = source_data(name)
     training.fit_steps(model, x, y, steps=recipe.steps, learning_rate=recipe.learning_rate,
-                       batch_size=64, seed=seed)
+                       batch_size=recipe.batch_size, seed=seed)
     return model
 
 
