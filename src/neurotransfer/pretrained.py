@@ -11,7 +11,7 @@ Examples
 >>> import neurotransfer as nt
 >>> _ = nt.setup(seed=0)
 >>> sorted(PRETRAINED)
-['digits_0to4_cnn', 'digits_0to4_mlp', 'digits_cnn', 'digits_mlp']
+['digits_0to4_cnn', 'digits_0to4_mlp', 'digits_cnn', 'digits_cnn_bn', 'digits_mlp']
 """
 
 import hashlib
@@ -187,3 +187,9 @@ def accuracy(model, x, y):
         raise ValueError(f"y must hold one integer label per example, shape {predicted.shape}, "
                          f"got shape {y.shape}")
     return float((predicted == y).mean())
+
+
+#: A small CNN with BatchNormalization after each convolution, trained on clean digits of all
+#: ten classes: the course's pretrained model whose statistics a transfer can keep or re-estimate.
+PRETRAINED["digits_cnn_bn"] = Recipe(lambda: models.small_cnn(num_classes=10, batch_norm=True),
+                                     tuple(range(10)), True, 600, 1e-2)
