@@ -11,7 +11,7 @@ Examples
 >>> import neurotransfer as nt
 >>> _ = nt.setup(seed=0)
 >>> sorted(PRETRAINED)  # doctest: +NORMALIZE_WHITESPACE
-['digits_0to4_cnn', 'digits_0to4_mlp', 'digits_cnn', 'digits_mlp',
+['digits_0to4_cnn', 'digits_0to4_mlp', 'digits_cnn', 'digits_cnn_bn', 'digits_mlp',
  'fashion_mixed_cnn', 'fashion_tops_cnn']
 """
 
@@ -67,6 +67,10 @@ PRETRAINED = {
                               False, 300, 3e-3),
     "digits_0to4_cnn": Recipe(lambda: models.small_cnn(num_classes=5), tuple(range(5)),
                               True, 300, 3e-3),
+    # BatchNormalization after each convolution: the model whose statistics a transfer can
+    # keep or re-estimate.
+    "digits_cnn_bn": Recipe(lambda: models.small_cnn(num_classes=10, batch_norm=True),
+                            tuple(range(10)), True, 600, 1e-2),
     "fashion_tops_cnn": Recipe(lambda: models.fashion_cnn(num_classes=5), FASHION_TOPS,
                                True, 300, 3e-3, "fashion_mnist", 128),
     "fashion_mixed_cnn": Recipe(lambda: models.fashion_cnn(num_classes=5), FASHION_MIXED_A,
