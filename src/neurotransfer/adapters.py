@@ -106,7 +106,8 @@ def plot_tradeoff(names, trainable, accuracy, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.6))
     mean = accuracy.mean(axis=1)
-    error = [mean - accuracy.min(axis=1), accuracy.max(axis=1) - mean]
+    # clipped at 0: the mean of equal values can round a hair beyond them
+    error = [np.maximum(mean - accuracy.min(axis=1), 0), np.maximum(accuracy.max(axis=1) - mean, 0)]
     ax.errorbar(trainable, mean, yerr=error, fmt="o", capsize=4)
     for name, x, y in zip(names, trainable, mean, strict=True):
         ax.annotate(name, (x, y), textcoords="offset points", xytext=(6, -12))

@@ -223,8 +223,17 @@ def tanh(z):
 
 
 def tanh_derivative(z):
-    """``1 - tanh(z)**2``."""
-    return 1.0 - np.tanh(_z(z)) ** 2
+    """``1 - tanh(z)**2``, computed as ``4e / (1 + e)**2`` with ``e = exp(-2|z|)``.
+
+    The same value without the cancellation in ``1 - tanh(z)**2`` for large ``|z|``.
+
+    Examples
+    --------
+    >>> float(tanh_derivative(0.0)), float(tanh_derivative(20.0))
+    (1.0, 1.6993417021166355e-17)
+    """
+    e = np.exp(-2.0 * np.abs(_z(z)))
+    return 4.0 * e / (1.0 + e) ** 2
 
 
 def relu(z):

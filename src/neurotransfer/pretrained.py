@@ -96,7 +96,8 @@ def sha256(path):
 def _check_name(name):
     _validate.text("name", name)
     if name not in PRETRAINED:
-        raise ValueError(f"unknown pretrained model {name!r}; known models: {sorted(PRETRAINED)}")
+        raise ValueError(f"name must be a known pretrained model, one of {sorted(PRETRAINED)}; "
+                         f"got the unknown model {name!r}")
 
 
 def _file_name(name):

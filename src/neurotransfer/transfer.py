@@ -56,11 +56,18 @@ def freeze(model, until=None):
 
 
 def unfreeze(model):
-    """Make ``model`` and every layer in it trainable again (then compile again)."""
+    """Make ``model`` and every layer in it trainable again (then compile again).
+
+    Nested models (such as the layer ``"base"`` of :func:`build_transfer_model`) are
+    unfrozen layer by layer too: setting ``trainable`` on the outer model alone does not
+    reach layers frozen one by one inside them.
+    """
     _validate.keras_model("model", model, ("layers", "trainable"))
     model.trainable = True
     for layer in model.layers:
         layer.trainable = True
+        if hasattr(layer, "layers"):
+            unfreeze(layer)
     return model
 
 
