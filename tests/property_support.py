@@ -28,9 +28,11 @@ settings.register_profile("thorough", max_examples=300, deadline=None, database=
 settings.load_profile(os.environ.get("NT_HYPOTHESIS_PROFILE", "ci"))
 
 #: Few examples for tests that build or train Keras models.
-keras_settings = settings(max_examples=4, deadline=None)
+keras_settings = settings(max_examples=3, deadline=None)
+#: Fewest for tests that compile and train several models per example.
+training_settings = settings(max_examples=2, deadline=None)
 #: A middle size for tests that do real work per example (simulations, plots).
-slow_settings = settings(max_examples=10, deadline=None)
+slow_settings = settings(max_examples=6, deadline=None)
 
 PACKAGE = Path(neurotransfer.__file__).resolve().parent
 

@@ -168,7 +168,7 @@ def test_a_transfer_model_shares_the_base_and_has_a_new_head(k, until):
 
 
 @covers(transfer.fine_tune)
-@keras_settings
+@training_settings
 @given(st.integers(1, 3), st.integers(1, 3))
 def test_fine_tune_reports_a_finite_loss_per_phase(head_steps, fine_steps):
     model = transfer.build_transfer_model(fresh_mlp(), 3)
@@ -202,7 +202,7 @@ def test_a_head_from_a_classifier_gives_its_probabilities(k, scaled, seed):
 # ---- regularisation training and restarts ----
 
 @covers(regularization.record_training, regularization.data_loss_and_accuracy)
-@keras_settings
+@training_settings
 @given(st.integers(1, 4), st.integers(1, 3))
 def test_record_training_records_every_evaluation_and_the_best(steps, every):
     logits = keras.Sequential([keras.Input((64,)), keras.layers.Dense(8, activation="relu"),
