@@ -16,6 +16,7 @@ from property_support import (
     keras_settings,
     refused,
     spoiled,
+    training_settings,
 )
 
 import neurotransfer as nt
