@@ -76,7 +76,7 @@ def test_generators_shapes_and_errors():
         data.xor(noise=-1)
     with pytest.raises(ValueError, match="outlier_fraction"):
         data.regression_with_outliers(outlier_fraction=1.0)
-    with pytest.raises(ValueError, match="distance must be positive"):
+    with pytest.raises(ValueError, match="distance must be a positive number"):
         data.two_blobs(distance=0)
 
 

@@ -14,7 +14,7 @@ def test_per_replica_batch():
     with pytest.raises(ValueError, match="divisible"):
         distributed.per_replica_batch(10, 4)
     for bad in ((0, 1), (4, 0), (4.0, 2), (True, 1)):
-        with pytest.raises(ValueError, match="positive integer"):
+        with pytest.raises((ValueError, TypeError), match="must be an integer"):
             distributed.per_replica_batch(*bad)
 
 
@@ -35,7 +35,7 @@ def test_max_difference():
 
 def test_split_cpu_rejects_bad_counts():
     for bad in (0, -1, 1.5, True):
-        with pytest.raises(ValueError, match="n_devices"):
+        with pytest.raises((ValueError, TypeError), match="n_devices"):
             distributed.split_cpu(bad)
 
 

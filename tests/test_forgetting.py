@@ -10,7 +10,7 @@ def test_task_mask_keeps_labels_and_rejects_unknown_classes():
     assert forgetting.task_mask(y, [0, 3, 4]).tolist() == [True, False, True, False, True]
     with pytest.raises(ValueError, match="do not occur"):
         forgetting.task_mask(y, [7])
-    with pytest.raises(ValueError, match="at least one"):
+    with pytest.raises(ValueError, match="at least 1 integer"):
         forgetting.task_mask(y, [])
 
 
@@ -31,7 +31,7 @@ def test_with_rehearsal_zero_is_a_shuffle_and_bad_counts_fail():
     x, y = forgetting.with_rehearsal(x_new, y_new, x_new, y_new, 0, seed=0)
     assert sorted(y.tolist()) == list(range(10)) and np.array_equal(x[:, 0], y)
     for bad in (-1, 1.5, True):
-        with pytest.raises(ValueError, match="n_per_class"):
+        with pytest.raises((ValueError, TypeError), match="n_per_class"):
             forgetting.with_rehearsal(x_new, y_new, x_new, y_new, bad)
     with pytest.raises(ValueError, match="same length"):
         forgetting.with_rehearsal(x_new, y_new[:3], x_new, y_new, 1)
@@ -83,7 +83,7 @@ def test_mean_and_range_and_plot():
     assert forgetting.mean_and_range([1, 2, 3]) == (2.0, 1.0, 3.0)
     with pytest.raises(ValueError, match="finite"):
         forgetting.mean_and_range([1, np.nan])
-    with pytest.raises(ValueError, match="non-empty"):
+    with pytest.raises(ValueError, match="at least 1 value"):
         forgetting.mean_and_range([])
     import matplotlib.pyplot as plt
 

@@ -55,9 +55,9 @@ def test_bad_input_is_refused():
         ini.initial_weights([3])
     with pytest.raises(ValueError, match="activation"):
         ini.layer_statistics(np.ones((2, 3)), ini.initial_weights([3, 2]), "swish")
-    with pytest.raises(ValueError, match="first layer"):
+    with pytest.raises(ValueError, match=r"layers\[0\] W must have shape \(4, any\)"):
         ini.layer_statistics(np.ones((2, 4)), ini.initial_weights([3, 2]), "relu")
     with pytest.raises(ValueError, match="finite"):
         ini.layer_statistics(np.full((2, 3), np.nan), ini.initial_weights([3, 2]), "relu")
-    with pytest.raises(ValueError, match="2-D"):
+    with pytest.raises(ValueError, match="2 dimension"):
         ini.dead_units(np.ones(3))

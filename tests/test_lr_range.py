@@ -41,7 +41,7 @@ def test_bad_input_is_refused():
         lr_range.exponential_rates(1.0, 0.1, 10)
     with pytest.raises(ValueError, match="lr_min"):
         lr_range.exponential_rates(-1.0, 0.1, 10)
-    with pytest.raises(ValueError, match="same length"):
+    with pytest.raises(ValueError, match="same shape"):
         lr_range.suggest_range([1, 2, 3], [1, 2])
     with pytest.raises(ValueError, match="finite for at least 3"):
         lr_range.suggest_range([1, 2, 3, 4], [1, np.inf, 2, 3])

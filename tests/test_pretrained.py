@@ -26,7 +26,7 @@ def test_accuracy_rejects_labels_that_do_not_pair_with_examples(y):
 
 def test_unknown_name_is_a_value_error():
     nt.setup(seed=0)
-    with pytest.raises(ValueError, match="unknown pretrained model"):
+    with pytest.raises(ValueError, match="unknown model"):
         pretrained.source_data("digits_rnn")
 
 

@@ -43,16 +43,24 @@ def test_record_training_curves_and_early_stopping():
 
 
 def test_bad_input_is_refused():
-    with pytest.raises(ValueError, match="images must have shape"):
+    with pytest.raises(ValueError, match="images must have 3 dimension"):
         reg.shift_images(np.ones((8, 8)), 1, 0)
     with pytest.raises(ValueError, match="rows"):
         reg.shift_images(np.ones((1, 8, 8)), 8, 0)
     with pytest.raises(ValueError, match="same length"):
         reg.augment_with_shifts(np.ones((2, 8, 8)), [1])
+    with pytest.raises(TypeError, match="model must be a Keras model"):
+        reg.record_training(None, np.ones((2, 1)), [0, 1], np.ones((2, 1)), [0, 1], steps=1)
+    import keras
+
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(2)])
+    model.compile("sgd", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     with pytest.raises(ValueError, match="steps"):
-        reg.record_training(None, np.ones((2, 1)), [0, 1], np.ones((2, 1)), [0, 1], steps=0)
-    with pytest.raises(ValueError, match="pair up"):
-        reg.record_training(None, np.ones((2, 1)), [0], np.ones((2, 1)), [0, 1], steps=1)
+        reg.record_training(model, np.ones((2, 1)), [0, 1], np.ones((2, 1)), [0, 1], steps=0)
+    with pytest.raises(ValueError, match="same length"):
+        reg.record_training(model, np.ones((2, 1)), [0], np.ones((2, 1)), [0, 1], steps=1)
+    with pytest.raises(ValueError, match=r"y_val must hold labels in 0\.\.1"):
+        reg.record_training(model, np.ones((2, 1)), [0, 1], np.ones((2, 1)), [0, 5], steps=1)
 
 
 def test_data_loss_leaves_out_the_weight_penalty():

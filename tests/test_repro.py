@@ -40,13 +40,13 @@ def test_keras_training_repeats_exactly():
 
 @pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
 def test_bad_seed_is_refused(seed):
-    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+    with pytest.raises((ValueError, TypeError), match="seed must be an integer"):
         nt.setup(seed=seed)
 
 
 @pytest.mark.parametrize("threads", [0, -2, 2.0])
 def test_bad_thread_count_is_refused(threads):
-    with pytest.raises(ValueError, match="threads must be a positive integer"):
+    with pytest.raises((ValueError, TypeError), match="threads must be an integer"):
         nt.setup(threads=threads)
 
 

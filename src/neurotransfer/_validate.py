@@ -24,8 +24,12 @@ import numpy as np
 
 __all__ = [
     "shown", "finite_array", "same_length", "number", "positive", "integer", "labels",
-    "probabilities", "choice", "fraction",
+    "probabilities", "choice", "fraction", "seed", "flag", "function", "text", "integers",
+    "keras_model",
 ]
+
+#: Seeds are passed on to NumPy, scikit-learn and Keras; the last two accept 0 … 2**32 − 1.
+SEED_LIMIT = 2**32 - 1
 
 
 def shown(value, limit=60):
@@ -101,8 +105,9 @@ def finite_array(name, value, *, ndim=None, shape=None, min_size=1, dtype=float)
         Expected shape; ``None`` in a position accepts any length there.
     min_size : int, default 1
         Fewest elements accepted (``0`` accepts an empty array).
-    dtype : numpy dtype, default float
-        The dtype of the returned array.
+    dtype : numpy dtype or None, default float
+        The dtype of the returned array; ``None`` keeps the array's own (integers stay
+        integers, ``float32`` stays ``float32``).
     """
     try:
         raw = np.asarray(value)
@@ -124,7 +129,7 @@ def finite_array(name, value, *, ndim=None, shape=None, min_size=1, dtype=float)
             raise ValueError(f"{name} must have shape {wanted}, got {raw.shape}")
     if raw.size < min_size:
         raise ValueError(f"{name} must hold at least {min_size} value(s), got shape {raw.shape}")
-    out = raw.astype(dtype, copy=False)
+    out = raw if dtype is None else raw.astype(dtype, copy=False)
     if out.dtype.kind == "f" and not np.all(np.isfinite(out)):
         bad = int(np.size(out) - np.count_nonzero(np.isfinite(out)))
         raise ValueError(f"{name} must hold finite numbers only, got {bad} NaN or infinite "
@@ -149,10 +154,11 @@ def labels(name, value, n_classes=None, *, min_size=1):
     raw = finite_array(name, value, ndim=1, min_size=min_size, dtype=np.float64)
     if not np.all(raw == np.round(raw)):
         raise ValueError(f"{name} must hold whole-number class labels, got e.g. "
-                         f"{raw[raw != np.round(raw)][0]!r}")
+                         f"{float(raw[raw != np.round(raw)][0])!r}")
     out = raw.astype(np.int64)
     if out.size and out.min() < 0:
-        raise ValueError(f"{name} must hold labels >= 0, got {int(out.min())}")
+        within = f"in 0..{n_classes - 1}" if n_classes is not None else ">= 0"
+        raise ValueError(f"{name} must hold labels {within}, got {int(out.min())}")
     if n_classes is not None and out.size and out.max() >= n_classes:
         raise ValueError(f"{name} must hold labels in 0..{n_classes - 1} for {n_classes} "
                          f"classes, got {int(out.max())}")
@@ -172,4 +178,51 @@ def choice(name, value, options):
     """One of ``options``."""
     if value not in options:
         raise ValueError(f"{name} must be one of {tuple(options)}, got {shown(value)}")
+    return value
+
+
+def seed(name, value):
+    """A random seed: an integer in ``0 … 2**32 − 1`` (what NumPy, scikit-learn and Keras take)."""
+    return integer(name, value, minimum=0, maximum=SEED_LIMIT)
+
+
+def integers(name, values, *, minimum=None, min_size=1):
+    """A list of Python ``int`` from a sequence of integers (each checked by :func:`integer`)."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of integers, got {shown(values)}")
+    out = [integer(f"{name}[{i}]", v, minimum=minimum) for i, v in enumerate(values)]
+    if len(out) < min_size:
+        raise ValueError(f"{name} must hold at least {min_size} integer(s), got {shown(values)}")
+    return out
+
+
+def flag(name, value):
+    """A ``bool`` (Python or NumPy)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {shown(value)}")
+    return bool(value)
+
+
+def function(name, value, *, optional=False):
+    """A callable (or ``None`` when ``optional``)."""
+    if value is None and optional:
+        return None
+    if not callable(value):
+        raise TypeError(f"{name} must be callable, got {shown(value)}")
+    return value
+
+
+def text(name, value, *, empty=False):
+    """A string, non-empty (after stripping blanks) unless ``empty=True``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {shown(value)}")
+    if not empty and not value.strip():
+        raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+    return value
+
+
+def keras_model(name, value, attributes=("layers", "input_shape", "output_shape", "weights")):
+    """Something with Keras' model interface (by default ``layers``, ``input_shape``, …)."""
+    if not all(hasattr(value, a) for a in attributes):
+        raise TypeError(f"{name} must be a Keras model, got {shown(value)}")
     return value

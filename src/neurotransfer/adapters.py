@@ -12,6 +12,7 @@ import os
 
 import numpy as np
 
+from neurotransfer import _validate
 from neurotransfer.repro import TF_ENVIRONMENT
 
 for _key, _value in TF_ENVIRONMENT.items():  # quiet TensorFlow even if imported before setup()
@@ -30,6 +31,11 @@ class Adapter(keras.layers.Layer):
         Width of the bottleneck; the adapter has ``2 · d · bottleneck + bottleneck``
         weights for inputs of width ``d``.
 
+    ``down`` starts Glorot-uniform, ``bias`` and ``up`` at zero; the initializers are kept as
+    ``down_initializer``, ``bias_initializer`` and ``up_initializer``, so that
+    :func:`neurotransfer.training.reinitialise` draws an adapter afresh in the same way (and
+    it can learn again: ``up`` receives a gradient because ``down`` is not zero).
+
     Examples
     --------
     >>> adapter = Adapter(bottleneck=4)
@@ -39,18 +45,20 @@ class Adapter(keras.layers.Layer):
     """
 
     def __init__(self, bottleneck, **kwargs):
+        self.bottleneck = _validate.integer("bottleneck", bottleneck, minimum=1)
         super().__init__(**kwargs)
-        if isinstance(bottleneck, bool) or not isinstance(bottleneck, (int, np.integer)) \
-                or bottleneck < 1:
-            raise ValueError(f"bottleneck must be a positive integer, got {bottleneck!r}")
-        self.bottleneck = int(bottleneck)
+        self.down_initializer = keras.initializers.get("glorot_uniform")
+        self.bias_initializer = keras.initializers.get("zeros")
+        self.up_initializer = keras.initializers.get("zeros")
 
     def build(self, input_shape):
         width = input_shape[-1]
         self.down = self.add_weight(name="down", shape=(width, self.bottleneck),
-                                    initializer="glorot_uniform")
-        self.bias = self.add_weight(name="bias", shape=(self.bottleneck,), initializer="zeros")
-        self.up = self.add_weight(name="up", shape=(self.bottleneck, width), initializer="zeros")
+                                    initializer=self.down_initializer)
+        self.bias = self.add_weight(name="bias", shape=(self.bottleneck,),
+                                    initializer=self.bias_initializer)
+        self.up = self.add_weight(name="up", shape=(self.bottleneck, width),
+                                  initializer=self.up_initializer)
 
     def call(self, h):
         return h + keras.ops.matmul(keras.ops.relu(keras.ops.matmul(h, self.down) + self.bias),
@@ -74,7 +82,7 @@ def count_params(model):
     {'trainable': 0, 'frozen': 330}
     """
     if not hasattr(model, "trainable_weights") or not hasattr(model, "non_trainable_weights"):
-        raise ValueError(f"model must be a Keras model or layer, got {type(model).__name__}")
+        raise TypeError(f"model must be a Keras model or layer, got {type(model).__name__}")
     def size(weights):
         return int(sum(np.prod(w.shape) for w in weights))
     return {"trainable": size(model.trainable_weights), "frozen": size(model.non_trainable_weights)}
@@ -89,14 +97,17 @@ def plot_tradeoff(names, trainable, accuracy, ax=None):
 
     from neurotransfer.plotting import label
 
-    accuracy = np.asarray(accuracy, dtype=float)
-    if accuracy.ndim != 2 or len(names) != len(trainable) or accuracy.shape[0] != len(names):
+    names = [_validate.text(f"names[{i}]", n) for i, n in enumerate(names)]
+    trainable = _validate.integers("trainable", trainable, minimum=1)
+    accuracy = _validate.probabilities("accuracy", accuracy, ndim=2)
+    if len(names) != len(trainable) or accuracy.shape[0] != len(names):
         raise ValueError("need one trainable count and one row of accuracies per name, got "
                          f"{len(names)} names, {len(trainable)} counts, accuracy {accuracy.shape}")
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.6))
     mean = accuracy.mean(axis=1)
-    error = [mean - accuracy.min(axis=1), accuracy.max(axis=1) - mean]
+    # clipped at 0: the mean of equal values can round a hair beyond them
+    error = [np.maximum(mean - accuracy.min(axis=1), 0), np.maximum(accuracy.max(axis=1) - mean, 0)]
     ax.errorbar(trainable, mean, yerr=error, fmt="o", capsize=4)
     for name, x, y in zip(names, trainable, mean, strict=True):
         ax.annotate(name, (x, y), textcoords="offset points", xytext=(6, -12))

@@ -7,6 +7,8 @@ hint when it is not, so a wrong answer stops the notebook right where it happene
 
 import numpy as np
 
+from neurotransfer import _validate
+
 
 class SelfCheckError(AssertionError):
     """Raised when a learner's answer does not match the expected one."""
@@ -31,6 +33,10 @@ def check_close(name, yours, expected, rtol=1e-5, atol=1e-8, hint=None):
     float
         The largest absolute difference found.
 
+    A wrong or non-finite answer raises :class:`SelfCheckError`; a bad reference or tolerance
+    (``expected`` with NaN, a negative ``rtol``) is the exercise's fault and raises
+    ``ValueError`` or ``TypeError``.
+
     Examples
     --------
     >>> check_close("two plus two", 4.0, 4)
@@ -41,8 +47,17 @@ def check_close(name, yours, expected, rtol=1e-5, atol=1e-8, hint=None):
     ...
     neurotransfer.checks.SelfCheckError: ✗ pi: largest difference 0.142 ...
     """
-    yours = np.asarray(yours, dtype=float)
-    expected = np.asarray(expected, dtype=float)
+    _validate.text("name", name)
+    rtol = _validate.number("rtol", rtol, minimum=0)
+    atol = _validate.number("atol", atol, minimum=0)
+    if hint is not None:
+        _validate.text("hint", hint)
+    expected = _validate.finite_array("expected", expected, min_size=0)
+    try:
+        yours = np.asarray(yours, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise SelfCheckError(f"✗ {name}: expected numbers, got {_validate.shown(yours)}") \
+            from error
     if yours.shape != expected.shape:
         raise SelfCheckError(
             f"✗ {name}: expected an array of shape {expected.shape}, got shape {yours.shape}"
@@ -65,6 +80,9 @@ def check_choice(name, yours, expected, hint=None):
     >>> check_choice("largest stable learning rate index", 2, 2)
     ✓ largest stable learning rate index: 2
     """
+    _validate.text("name", name)
+    if hint is not None:
+        _validate.text("hint", hint)
     if yours != expected:
         message = f"✗ {name}: your answer {yours!r} is not the expected one"
         raise SelfCheckError(message + (f". Hint: {hint}" if hint else ""))

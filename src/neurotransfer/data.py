@@ -31,14 +31,14 @@ class Digits(NamedTuple):
     y: np.ndarray
 
 
-def _check_fraction(name, value):
-    if not 0 < value < 1:
-        raise ValueError(f"{name} must be a fraction strictly between 0 and 1, got {value!r}")
-
-
-def _check_count(name, value, minimum=0):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+def _examples(x, y):
+    """``x`` (finite, one row per example, dtype kept) and ``y`` (labels), equally long."""
+    x = _validate.finite_array("x", x, dtype=None, min_size=0)
+    if x.ndim == 0:
+        raise ValueError("x must hold one row per example, got a single number")
+    y = _validate.labels("y", y, min_size=0)
+    _validate.same_length(("x", "y"), x, y)
+    return x, y
 
 
 def load_digits():
@@ -79,16 +79,15 @@ def digits_split(split="train", val_fraction=0.2, test_fraction=0.2, seed=0):
     >>> [len(digits_split(s).y) for s in SPLITS]
     [1077, 360, 360]
     """
-    if split not in SPLITS:
-        raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
-    _check_fraction("val_fraction", val_fraction)
-    _check_fraction("test_fraction", test_fraction)
+    _validate.choice("split", split, SPLITS)
+    val_fraction = _validate.fraction("val_fraction", val_fraction)
+    test_fraction = _validate.fraction("test_fraction", test_fraction)
     if val_fraction + test_fraction >= 1:
         raise ValueError(
             "val_fraction + test_fraction must be below 1 to leave training data, "
             f"got {val_fraction} + {test_fraction}"
         )
-    _check_count("seed", seed)
+    seed = _validate.seed("seed", seed)
     d = load_digits()
     index = np.arange(len(d.y))
     rest, test = train_test_split(
@@ -112,15 +111,14 @@ def select_classes(x, y, classes):
     >>> select_classes(x, y, [7, 9])[1]
     array([0, 1, 0])
     """
-    x, y = np.asarray(x), np.asarray(y)
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
-    classes = list(classes)
-    if not classes or len(set(classes)) != len(classes):
-        raise ValueError(f"classes must be a non-empty list without repeats, got {classes!r}")
-    missing = [c for c in classes if c not in set(y.tolist())]
+    x, y = _examples(x, y)
+    classes = _validate.integers("classes", classes, minimum=0)
+    if len(set(classes)) != len(classes):
+        raise ValueError(f"classes must be a list without repeats, got {classes!r}")
+    present = set(y.tolist())
+    missing = [c for c in classes if c not in present]
     if missing:
-        raise ValueError(f"classes {missing} do not occur in y (labels present: {sorted(set(y))})")
+        raise ValueError(f"classes {missing} do not occur in y (labels present: {sorted(present)})")
     keep = np.isin(y, classes)
     relabel = {c: i for i, c in enumerate(classes)}
     return x[keep], np.array([relabel[c] for c in y[keep]], dtype=np.int64)
@@ -129,7 +127,7 @@ def select_classes(x, y, classes):
 def per_class(x, y, n, seed=0):
     """Draw ``n`` examples of every class, without replacement (few-label learning).
 
-    Raises ``ValueError`` if some class has fewer than ``n`` examples.
+    Raises ``ValueError`` if some class has fewer than ``n`` examples (or ``y`` is empty).
 
     Examples
     --------
@@ -138,11 +136,11 @@ def per_class(x, y, n, seed=0):
     >>> x.shape, np.bincount(y).tolist()
     ((30, 64), [3, 3, 3, 3, 3, 3, 3, 3, 3, 3])
     """
-    _check_count("n", n, minimum=1)
-    x, y = np.asarray(x), np.asarray(y)
-    if len(x) != len(y):
-        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
-    rng = np.random.default_rng(seed)
+    n = _validate.integer("n", n, minimum=1)
+    x, y = _examples(x, y)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
+    if len(y) == 0:
+        raise ValueError("y must hold at least one labelled example, got none")
     chosen = []
     for c in np.unique(y):
         members = np.flatnonzero(y == c)
@@ -168,12 +166,13 @@ def regression_with_outliers(n=100, slope=2.0, intercept=1.0, noise=0.5,
     >>> x.shape, int(out.sum())
     ((50,), 5)
     """
-    _check_count("n", n, minimum=2)
-    if not 0 <= outlier_fraction < 1:
-        raise ValueError(f"outlier_fraction must be in [0, 1), got {outlier_fraction!r}")
-    if noise < 0:
-        raise ValueError(f"noise must be >= 0, got {noise!r}")
-    rng = np.random.default_rng(seed)
+    n = _validate.integer("n", n, minimum=2)
+    slope = _validate.number("slope", slope)
+    intercept = _validate.number("intercept", intercept)
+    noise = _validate.number("noise", noise, minimum=0)
+    outlier_fraction = _validate.fraction("outlier_fraction", outlier_fraction, open_low=False)
+    outlier_shift = _validate.number("outlier_shift", outlier_shift)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
     x = np.sort(rng.uniform(-3, 3, size=n))
     y = slope * x + intercept + noise * rng.standard_normal(n)
     outliers = np.zeros(n, dtype=bool)
@@ -191,10 +190,9 @@ def two_blobs(n=100, distance=3.0, seed=0):
     >>> x.shape, np.bincount(y).tolist()
     ((20, 2), [10, 10])
     """
-    _check_count("n", n, minimum=1)
-    if distance <= 0:
-        raise ValueError(f"distance must be positive, got {distance!r}")
-    rng = np.random.default_rng(seed)
+    n = _validate.integer("n", n, minimum=1)
+    distance = _validate.positive("distance", distance)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
     centre = np.array([distance / 2, distance / 2])
     x = np.vstack([rng.normal(-centre, 0.5, (n, 2)), rng.normal(centre, 0.5, (n, 2))])
     return x, np.repeat([0, 1], n)
@@ -212,10 +210,9 @@ def xor(n=100, noise=0.1, seed=0):
     >>> x.tolist(), y.tolist()
     ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
     """
-    _check_count("n", n, minimum=1)
-    if noise < 0:
-        raise ValueError(f"noise must be >= 0, got {noise!r}")
-    rng = np.random.default_rng(seed)
+    n = _validate.integer("n", n, minimum=1)
+    noise = _validate.number("noise", noise, minimum=0)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
     corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
     x = np.tile(corners, (n, 1)) + noise * rng.standard_normal((4 * n, 2))
     return x, np.tile([0, 1, 1, 0], n).astype(np.int64)

@@ -38,26 +38,17 @@ class QuadraticRates(NamedTuple):
     converges: bool
 
 
-def _positive(name, value):
-    if isinstance(value, bool) or not np.isscalar(value) or not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
-
-
-def _fraction(name, value):
-    if isinstance(value, bool) or not np.isscalar(value) or not 0 <= value < 1:
-        raise ValueError(f"{name} must be a number in [0, 1), got {value!r}")
-    return float(value)
+def _beta(name, value):
+    return _validate.fraction(name, value, open_low=False)
 
 
 def _run(update, grad, w0, steps, loss, limit):
     """Shared loop: ``update(w, g, t)`` returns the next iterate (t counts from 1)."""
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps must be an integer >= 0, got {steps!r}")
-    _positive("limit", limit)
-    w = np.array(w0, dtype=float)
-    if not np.all(np.isfinite(w)):
-        raise ValueError(f"w0 must be finite, got {w0!r}")
+    grad = _validate.function("grad", grad)
+    loss = _validate.function("loss", loss, optional=True)
+    steps = _validate.integer("steps", steps, minimum=0)
+    _validate.positive("limit", limit)
+    w = _validate.finite_array("w0", w0).copy()
     path, losses, diverged = [w.copy()], [], False
     if loss is not None:
         losses.append(float(loss(w)))
@@ -108,7 +99,7 @@ def gradient_descent(grad, w0, lr, steps, loss=None, limit=1e12):
     >>> run.w.ravel().tolist(), run.loss.tolist(), run.diverged
     ([1.0, 0.5, 0.25, 0.125], [1.0, 0.25, 0.0625, 0.015625], False)
     """
-    lr = _positive("lr", lr)
+    lr = _validate.positive("lr", lr)
     return _run(lambda w, g, t: w - lr * g, grad, w0, steps, loss, limit)
 
 
@@ -125,7 +116,8 @@ def momentum(grad, w0, lr, steps, beta=0.9, nesterov=False, loss=None, limit=1e1
     >>> momentum(lambda w: 2 * w, [1.0], lr=0.25, steps=2, beta=0.5).w.ravel().tolist()
     [1.0, 0.5, 0.0]
     """
-    lr, beta = _positive("lr", lr), _fraction("beta", beta)
+    lr, beta = _validate.positive("lr", lr), _beta("beta", beta)
+    nesterov = _validate.flag("nesterov", nesterov)
     state = {"v": 0.0}
 
     def update(w, g, t):
@@ -151,9 +143,10 @@ def adam(grad, w0, lr, steps, beta1=0.9, beta2=0.999, epsilon=1e-8, epsilon_hat=
     >>> np.round(run.w[1], 6).tolist()   # the first step moves every weight by about lr
     [0.9, -2.9]
     """
-    lr = _positive("lr", lr)
-    beta1, beta2 = _fraction("beta1", beta1), _fraction("beta2", beta2)
-    epsilon = _positive("epsilon", epsilon)
+    lr = _validate.positive("lr", lr)
+    beta1, beta2 = _beta("beta1", beta1), _beta("beta2", beta2)
+    epsilon = _validate.positive("epsilon", epsilon)
+    epsilon_hat = _validate.flag("epsilon_hat", epsilon_hat)
     state = {"m": 0.0, "v": 0.0}
 
     def update(w, g, t):
@@ -173,20 +166,25 @@ def numerical_gradient(f, w, eps=1e-6):
 
     The error is of order ``eps²`` (times the third derivative) plus rounding of order
     ``1e-16/eps``, so ``eps`` near 1e-5 to 1e-6 is a good choice in double precision.
+    ``w`` must be finite, and so must every value of ``f`` (``ValueError`` otherwise).
 
     Examples
     --------
     >>> numerical_gradient(lambda w: (w**3).sum(), np.array([1.0, 2.0])).round(6).tolist()
     [3.0, 12.0]
     """
-    eps = _positive("eps", eps)
-    w = np.array(w, dtype=float)
+    f = _validate.function("f", f)
+    eps = _validate.positive("eps", eps)
+    w = _validate.finite_array("w", w).copy()
     g = np.zeros_like(w)
     for i in np.ndindex(w.shape):
         up, down = w.copy(), w.copy()
         up[i] += eps
         down[i] -= eps
-        g[i] = (float(f(up)) - float(f(down))) / (2 * eps)
+        values = float(f(up)), float(f(down))
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"f must return finite values, got {values} around w{list(i)}")
+        g[i] = (values[0] - values[1]) / (2 * eps)
     return g
 
 
@@ -205,10 +203,10 @@ def quadratic_rates(eigenvalues, lr):
     >>> quadratic_rates([1.0, 100.0], lr=0.021).converges
     False
     """
-    lr = _positive("lr", lr)
-    lam = np.asarray(eigenvalues, dtype=float).ravel()
-    if lam.size == 0 or not np.all(np.isfinite(lam)) or lam.min() < 0:
-        raise ValueError(f"eigenvalues must be finite, non-negative and non-empty, got {lam!r}")
+    lr = _validate.positive("lr", lr)
+    lam = _validate.finite_array("eigenvalues", eigenvalues).ravel()
+    if lam.min() < 0:
+        raise ValueError(f"eigenvalues must be non-negative, got {float(lam.min())!r}")
     factors = np.abs(1 - lr * lam)
     rate = float(factors.max())
     return QuadraticRates(factors, rate, rate < 1)
@@ -223,11 +221,11 @@ def contraction_rate(errors, last):
     >>> contraction_rate(0.9 ** np.arange(50), last=10)
     0.9
     """
-    e = np.asarray(errors, dtype=float).ravel()
-    if isinstance(last, bool) or not isinstance(last, (int, np.integer)) or not 0 < last < e.size:
-        raise ValueError(f"last must be an integer in [1, {e.size - 1}], got {last!r}")
-    if not np.all(np.isfinite(e)) or e[-1 - last] <= 0 or e[-1] < 0:
-        raise ValueError("errors must be finite and positive over the window measured")
+    e = _validate.finite_array("errors", errors, min_size=2).ravel()
+    last = _validate.integer("last", last, minimum=1, maximum=e.size - 1)
+    if e[-1 - last] <= 0 or e[-1] < 0:
+        raise ValueError("errors must be positive over the window measured, got "
+                         f"{float(e[-1 - last])!r} at its start and {float(e[-1])!r} at its end")
     return float((e[-1] / e[-1 - last]) ** (1 / last))
 
 

@@ -9,11 +9,7 @@ code runs unchanged on several GPUs.
 
 import numpy as np
 
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+from neurotransfer import _validate
 
 
 def split_cpu(n_devices):
@@ -28,9 +24,9 @@ def split_cpu(n_devices):
     >>> split_cpu(0)
     Traceback (most recent call last):
     ...
-    ValueError: n_devices must be a positive integer, got 0
+    ValueError: n_devices must be an integer >= 1, got 0
     """
-    n_devices = _positive_int("n_devices", n_devices)
+    n_devices = _validate.integer("n_devices", n_devices, minimum=1)
     import tensorflow as tf
 
     cpu = tf.config.list_physical_devices("CPU")[0]
@@ -59,8 +55,8 @@ def per_replica_batch(global_batch, replicas):
     ...
     ValueError: global_batch (64) must be divisible by replicas (3) ...
     """
-    global_batch = _positive_int("global_batch", global_batch)
-    replicas = _positive_int("replicas", replicas)
+    global_batch = _validate.integer("global_batch", global_batch, minimum=1)
+    replicas = _validate.integer("replicas", replicas, minimum=1)
     if global_batch % replicas:
         raise ValueError(f"global_batch ({global_batch}) must be divisible by replicas "
                          f"({replicas}) so that every replica gets an equal slice")
@@ -79,18 +75,19 @@ def max_difference(weights_a, weights_b):
     >>> max_difference([np.zeros(3), np.ones((2, 2))], [np.zeros(3), np.full((2, 2), 1.5)])
     0.5
     """
+    for name, weights in (("weights_a", weights_a), ("weights_b", weights_b)):
+        if isinstance(weights, (str, bytes)) or not hasattr(weights, "__len__"):
+            raise TypeError(f"{name} must be a list of arrays, got {_validate.shown(weights)}")
     if len(weights_a) != len(weights_b):
         raise ValueError(f"weights_a and weights_b must hold the same number of arrays, "
                          f"got {len(weights_a)} and {len(weights_b)}")
     largest = 0.0
     for i, (a, b) in enumerate(zip(weights_a, weights_b, strict=True)):
-        a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+        a = _validate.finite_array(f"weights_a[{i}]", a, dtype=np.float64, min_size=0)
+        b = _validate.finite_array(f"weights_b[{i}]", b, dtype=np.float64, min_size=0)
         if a.shape != b.shape:
             raise ValueError(f"array {i} has shape {a.shape} in weights_a but {b.shape} "
                              "in weights_b")
-        for name, array in (("weights_a", a), ("weights_b", b)):
-            if not np.all(np.isfinite(array)):
-                raise ValueError(f"array {i} of {name} contains NaN or infinite values")
         if a.size:
             largest = max(largest, float(np.abs(a - b).max()))
     return largest

@@ -10,6 +10,8 @@ pseudo-inverse). The test error peaks near ``p = n`` and falls again beyond it.
 
 import numpy as np
 
+from neurotransfer import _validate
+
 
 def random_relu_features(x, p, seed=0):
     """``relu(x @ W)`` with ``W`` of shape ``(d, p)`` drawn from N(0, 1/d), fixed by ``seed``.
@@ -19,17 +21,14 @@ def random_relu_features(x, p, seed=0):
     >>> random_relu_features(np.ones((3, 4)), p=5).shape
     (3, 5)
     """
-    x = np.asarray(x, dtype=float)
-    if x.ndim != 2:
-        raise ValueError(f"x must be a 2-D array (examples, features), got shape {x.shape}")
+    x = _validate.finite_array("x", x, ndim=2)
     return np.maximum(x @ _random_layer(x.shape[1], p, seed), 0.0)
 
 
 def _random_layer(d, p, seed):
     """The fixed random weights ``W`` (shape ``(d, p)``) behind :func:`random_relu_features`."""
-    if isinstance(p, bool) or not isinstance(p, (int, np.integer)) or p < 1:
-        raise ValueError(f"p must be a positive integer number of features, got {p!r}")
-    return np.random.default_rng(seed).normal(0.0, 1.0 / np.sqrt(d), (d, p))
+    p = _validate.integer("p", p, minimum=1)
+    return np.random.default_rng(_validate.seed("seed", seed)).normal(0.0, 1.0 / np.sqrt(d), (d, p))
 
 
 def min_norm_least_squares(features, targets):
@@ -41,12 +40,9 @@ def min_norm_least_squares(features, targets):
     >>> min_norm_least_squares(f, np.array([[2.0]])).ravel()
     array([1., 1.])
     """
-    features, targets = np.asarray(features, dtype=float), np.asarray(targets, dtype=float)
-    if features.ndim != 2 or len(features) != len(targets):
-        raise ValueError(
-            "features must be 2-D with one row per target, got shapes "
-            f"{features.shape} and {targets.shape}"
-        )
+    features = _validate.finite_array("features", features, ndim=2)
+    targets = _validate.finite_array("targets", targets, ndim=(1, 2))
+    _validate.same_length(("features", "targets"), features, targets)
     return np.linalg.lstsq(features, targets, rcond=None)[0]
 
 
@@ -75,15 +71,20 @@ def error_by_width(x_train, t_train, x_test, t_test, widths, seeds=(0,)):
     >>> bool(curve["train_mse"][0, 1] < 1e-20)    # 40 features fit 10 examples exactly
     True
     """
-    widths, seeds = list(widths), list(seeds)
-    if not widths or not seeds:
-        raise ValueError(f"need at least one width and one seed, got {widths!r} and {seeds!r}")
+    widths = _validate.integers("widths", widths, minimum=1)
+    seeds = [_validate.seed(f"seeds[{i}]", s) for i, s in enumerate(_validate.integers(
+        "seeds", seeds))]
     out = {"test_mse": np.zeros((len(seeds), len(widths))),
            "train_mse": np.zeros((len(seeds), len(widths)))}
-    x_train, x_test = np.asarray(x_train, dtype=float), np.asarray(x_test, dtype=float)
-    if x_train.ndim != 2 or x_test.ndim != 2 or x_train.shape[1] != x_test.shape[1]:
-        raise ValueError("x_train and x_test must be 2-D with the same number of inputs, got "
+    x_train = _validate.finite_array("x_train", x_train, ndim=2)
+    x_test = _validate.finite_array("x_test", x_test, ndim=2)
+    if x_train.shape[1] != x_test.shape[1]:
+        raise ValueError("x_train and x_test must have the same number of inputs, got "
                          f"shapes {x_train.shape} and {x_test.shape}")
+    t_train = _validate.finite_array("t_train", t_train, ndim=2)
+    t_test = _validate.finite_array("t_test", t_test, shape=(None, t_train.shape[1]))
+    _validate.same_length(("x_train", "t_train"), x_train, t_train)
+    _validate.same_length(("x_test", "t_test"), x_test, t_test)
     for i, seed in enumerate(seeds):
         for j, p in enumerate(widths):
             layer = _random_layer(x_train.shape[1], p, seed)  # drawn once, used for both sets

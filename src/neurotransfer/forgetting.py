@@ -9,6 +9,7 @@ same point for every condition and seed (compiling anew each time is slow).
 
 import numpy as np
 
+from neurotransfer import _validate
 from neurotransfer.data import per_class
 from neurotransfer.training import reset_optimizer
 
@@ -23,10 +24,8 @@ def task_mask(y, classes):
     >>> task_mask(np.array([0, 5, 3, 9]), [0, 3]).tolist()
     [True, False, True, False]
     """
-    y = np.asarray(y)
-    classes = list(classes)
-    if not classes:
-        raise ValueError("classes must name at least one label, got an empty list")
+    y = _validate.labels("y", y)
+    classes = _validate.integers("classes", classes, minimum=0)
     missing = sorted(set(classes) - set(y.tolist()))
     if missing:
         present = sorted(set(y.tolist()))
@@ -60,17 +59,18 @@ def with_rehearsal(x_new, y_new, x_old, y_old, n_per_class, seed=0):
     >>> x.shape, np.bincount(y).tolist()
     ((10, 2), [2, 2, 0, 0, 0, 3, 3])
     """
-    if isinstance(n_per_class, bool) or not isinstance(n_per_class, (int, np.integer)) \
-            or n_per_class < 0:
-        raise ValueError(f"n_per_class must be an integer >= 0, got {n_per_class!r}")
-    x_new, y_new = np.asarray(x_new), np.asarray(y_new)
-    if len(x_new) != len(y_new):
-        raise ValueError("x_new and y_new must have the same length, "
-                         f"got {len(x_new)} and {len(y_new)}")
+    n_per_class = _validate.integer("n_per_class", n_per_class, minimum=0)
+    seed = _validate.seed("seed", seed)
+    x_new = _validate.finite_array("x_new", x_new, dtype=None)
+    y_new = _validate.labels("y_new", y_new)
+    _validate.same_length(("x_new", "y_new"), x_new, y_new)
     if n_per_class == 0:
         x, y = x_new, y_new
     else:
         x_keep, y_keep = per_class(x_old, y_old, n_per_class, seed=seed)
+        if x_keep.shape[1:] != x_new.shape[1:]:
+            raise ValueError(f"x_old and x_new must hold examples of the same shape, got "
+                             f"{x_keep.shape[1:]} and {x_new.shape[1:]}")
         x, y = np.concatenate([x_new, x_keep]), np.concatenate([y_new, y_keep])
     order = np.random.default_rng(seed).permutation(len(y))
     return x[order], y[order]
@@ -95,15 +95,21 @@ def restart(model, weights=None, seed=None):
     >>> restart(model, seed=1); bool((model.get_weights()[0] == a).all())
     True
     """
+    _validate.keras_model("model", model)
     if (weights is None) == (seed is None):
         raise ValueError("give exactly one of weights and seed, "
                          f"got weights={'set' if weights is not None else None}, seed={seed!r}")
     if weights is not None:
+        if isinstance(weights, (str, bytes)) or not hasattr(weights, "__len__"):
+            raise TypeError(f"weights must be a list of arrays, got {_validate.shown(weights)}")
         if len(weights) != len(model.weights):
             raise ValueError(f"weights must hold {len(model.weights)} arrays for this model, "
                              f"got {len(weights)}")
+        for i, (w, v) in enumerate(zip(weights, model.weights, strict=True)):
+            _validate.finite_array(f"weights[{i}]", w, shape=tuple(v.shape), min_size=0)
         model.set_weights(weights)
     else:
+        seed = _validate.integer("seed", seed, minimum=0, maximum=2**21)
         for i, layer in enumerate(model.layers):
             for name in ("kernel", "bias"):
                 variable = getattr(layer, name, None)
@@ -127,10 +133,7 @@ def mean_and_range(values):
     >>> mean_and_range([0.5, 0.7, 0.6])
     (0.6, 0.5, 0.7)
     """
-    values = np.asarray(values, dtype=float)
-    if values.size == 0 or not np.all(np.isfinite(values)):
-        raise ValueError("values must be a non-empty list of finite numbers, "
-                         f"got {values.tolist()}")
+    values = _validate.finite_array("values", values)
     return round(float(values.mean()), 12), float(values.min()), float(values.max())
 
 
@@ -144,7 +147,9 @@ def plot_rehearsal(counts, old_accuracy, new_accuracy, ax=None):
 
     from neurotransfer.plotting import label
 
-    old_accuracy, new_accuracy = np.asarray(old_accuracy), np.asarray(new_accuracy)
+    counts = _validate.integers("counts", counts, minimum=0)
+    old_accuracy = _validate.probabilities("old_accuracy", old_accuracy, ndim=2)
+    new_accuracy = _validate.probabilities("new_accuracy", new_accuracy, ndim=2)
     if old_accuracy.shape != new_accuracy.shape or old_accuracy.shape[0] != len(counts):
         raise ValueError("old_accuracy and new_accuracy must both have shape "
                          f"(len(counts), seeds), got {old_accuracy.shape} and "

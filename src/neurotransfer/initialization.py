@@ -8,6 +8,8 @@ function and initialisation scheme (Glorot & Bengio 2010; He et al. 2015).
 
 import numpy as np
 
+from neurotransfer import _validate
+
 #: Hidden-layer activations: name -> (function, derivative written in terms of the input z).
 ACTIVATIONS = {
     "sigmoid": (lambda z: 1 / (1 + np.exp(-z)),
@@ -21,11 +23,6 @@ SCHEMES = {
     "glorot": lambda fan_in, fan_out: 2.0 / (fan_in + fan_out),
     "he": lambda fan_in, fan_out: 2.0 / fan_in,
 }
-
-
-def _check_name(kind, name, table):
-    if name not in table:
-        raise ValueError(f"{kind} must be one of {sorted(table)}, got {name!r}")
 
 
 def initial_weights(sizes, scheme="glorot", seed=0):
@@ -51,16 +48,30 @@ def initial_weights(sizes, scheme="glorot", seed=0):
     >>> round(float(layers[0][0].var()), 4)   # 2 / 1000
     0.002
     """
-    _check_name("scheme", scheme, SCHEMES)
-    sizes = list(sizes)
-    if len(sizes) < 2 or any(isinstance(s, bool) or int(s) != s or s < 1 for s in sizes):
-        raise ValueError(f"sizes must list at least two positive integer widths, got {sizes!r}")
-    rng = np.random.default_rng(seed)
+    _validate.choice("scheme", scheme, sorted(SCHEMES))
+    sizes = _validate.integers("sizes", sizes, minimum=1, min_size=2)
+    rng = np.random.default_rng(_validate.seed("seed", seed))
     layers = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
         std = np.sqrt(SCHEMES[scheme](fan_in, fan_out))
         layers.append((rng.normal(0.0, std, (fan_in, fan_out)), np.zeros(fan_out)))
     return layers
+
+
+def _check_layers(layers, width):
+    """``layers`` as a list of finite ``(W, b)`` arrays whose shapes chain from ``width``."""
+    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__len__") or len(layers) == 0:
+        raise ValueError(f"layers must be a non-empty list of (W, b) pairs, got "
+                         f"{_validate.shown(layers)}")
+    out = []
+    for i, pair in enumerate(layers):
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            raise TypeError(f"layers[{i}] must be a pair (W, b), got {_validate.shown(pair)}")
+        w = _validate.finite_array(f"layers[{i}] W", pair[0], shape=(width, None))
+        b = _validate.finite_array(f"layers[{i}] b", pair[1], shape=(w.shape[1],))
+        out.append((w, b))
+        width = w.shape[1]
+    return out
 
 
 def layer_statistics(x, layers, activation="relu"):
@@ -91,15 +102,9 @@ def layer_statistics(x, layers, activation="relu"):
     >>> stats["activation_variance"].shape
     (5,)
     """
-    _check_name("activation", activation, ACTIVATIONS)
-    x = np.asarray(x, dtype=float)
-    if x.ndim != 2 or not np.all(np.isfinite(x)):
-        raise ValueError(f"x must be a finite 2-D array (examples, features), got shape {x.shape}")
-    if not layers or layers[0][0].shape[0] != x.shape[1]:
-        raise ValueError(
-            f"the first layer must take {x.shape[1]} inputs (x has {x.shape[1]} features), "
-            f"got {layers[0][0].shape[0] if layers else 'no layers'}"
-        )
+    _validate.choice("activation", activation, sorted(ACTIVATIONS))
+    x = _validate.finite_array("x", x, ndim=2)
+    layers = _check_layers(layers, x.shape[1])
     f, df = ACTIVATIONS[activation]
     inputs, pre = [x], []
     for w, b in layers:
@@ -131,7 +136,5 @@ def dead_units(h):
     >>> dead_units(np.array([[0.0, 1.0, 0.0], [0.0, 2.0, 0.5]]))
     array([0])
     """
-    h = np.asarray(h)
-    if h.ndim != 2:
-        raise ValueError(f"h must be a 2-D array (examples, units), got shape {h.shape}")
+    h = _validate.finite_array("h", h, ndim=2)
     return np.flatnonzero(np.all(h <= 0, axis=0))

@@ -3,12 +3,13 @@
 Every loss returns one number: the mean over the batch, which is Keras' default
 reduction (``"sum_over_batch_size"``). Inputs are checked strictly: a wrong
 shape, an empty array, NaN or infinity, a label out of range or probabilities
-that are not probabilities raise :class:`ValueError` saying what was expected.
+that are not probabilities raise :class:`ValueError`, and complex or non-numeric
+arrays :class:`TypeError`, saying what was expected.
 """
 
 import numpy as np
 
-from neurotransfer import neurons
+from neurotransfer import _validate, neurons
 
 #: Keras clips probabilities to ``[EPSILON, 1 - EPSILON]`` before taking logarithms.
 EPSILON = 1e-7
@@ -16,13 +17,18 @@ EPSILON = 1e-7
 SUM_TOLERANCE = 1e-4
 
 
-def _array(name, value):
-    array = np.asarray(value, dtype=float)
-    if array.size == 0:
-        raise ValueError(f"{name} must not be empty, got an array of shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must contain only finite numbers, got NaN or infinity")
-    return array
+def _eps(eps):
+    eps = _validate.number("eps", eps, minimum=0)
+    if not eps < 0.5:
+        raise ValueError(f"eps must be a clipping margin in [0, 0.5), got {eps!r}")
+    return eps
+
+
+def _pair(y_true, y_pred):
+    y_true = _validate.finite_array("y_true", y_true)
+    y_pred = _validate.finite_array("y_pred", y_pred)
+    _same_shape("y_true", y_true, "y_pred", y_pred)
+    return y_true, y_pred
 
 
 def _same_shape(a_name, a, b_name, b):
@@ -32,9 +38,7 @@ def _same_shape(a_name, a, b_name, b):
 
 
 def _probabilities(name, p, rows=False):
-    if p.min() < 0 or p.max() > 1:
-        raise ValueError(f"{name} must lie in [0, 1], got values from {p.min():.3g} "
-                         f"to {p.max():.3g}")
+    _validate.probabilities(name, p)
     if rows:
         if p.ndim < 2:
             raise ValueError(f"{name} must have shape (n, classes), got shape {p.shape}")
@@ -47,20 +51,15 @@ def _probabilities(name, p, rows=False):
 
 def _targets(labels, scores, scores_name):
     """One-hot targets from integer labels (shape ``(n,)``) or from one-hot rows."""
-    raw = np.asarray(labels)
-    labels = _array("labels", labels)
+    labels = _validate.finite_array("labels", labels)
     if scores.ndim < 2:
         raise ValueError(f"{scores_name} must have shape (n, classes), got shape {scores.shape}")
     classes = scores.shape[-1]
     if labels.shape == scores.shape[:-1]:  # integer class labels
-        if raw.dtype.kind not in "iub" and np.any(labels != np.round(labels)):
-            raise ValueError("integer labels must be whole numbers, got non-integer values")
-        if labels.min() < 0 or labels.max() >= classes:
-            raise ValueError(f"labels must lie in 0..{classes - 1} for {classes} classes, got "
-                             f"values from {labels.min():g} to {labels.max():g}")
-        return np.eye(classes)[labels.astype(int)]
+        flat = _validate.labels("labels", labels.ravel(), classes)
+        return np.eye(classes)[flat.reshape(labels.shape)]
     if labels.shape == scores.shape:  # one-hot (or any distribution over the classes)
-        return _probabilities("one-hot labels", labels, rows=True)
+        return _probabilities("labels", labels, rows=True)
     raise ValueError(f"labels must have shape {scores.shape[:-1]} (integer labels) or "
                      f"{scores.shape} (one-hot), got {labels.shape}")
 
@@ -73,8 +72,7 @@ def mse(y_true, y_pred):
     >>> mse([1.0, 2.0], [1.0, 4.0])
     2.0
     """
-    y_true, y_pred = _array("y_true", y_true), _array("y_pred", y_pred)
-    _same_shape("y_true", y_true, "y_pred", y_pred)
+    y_true, y_pred = _pair(y_true, y_pred)
     return float(np.mean((y_pred - y_true) ** 2))
 
 
@@ -86,8 +84,7 @@ def mae(y_true, y_pred):
     >>> mae([1.0, 2.0], [1.0, 4.0])
     1.0
     """
-    y_true, y_pred = _array("y_true", y_true), _array("y_pred", y_pred)
-    _same_shape("y_true", y_true, "y_pred", y_pred)
+    y_true, y_pred = _pair(y_true, y_pred)
     return float(np.mean(np.abs(y_pred - y_true)))
 
 
@@ -102,10 +99,8 @@ def huber(y_true, y_pred, delta=1.0):
     >>> huber([0.0, 0.0], [0.5, 3.0])   # (0.125 + 2.5) / 2
     1.3125
     """
-    if not np.isfinite(delta) or delta <= 0:
-        raise ValueError(f"delta must be a positive number, got {delta!r}")
-    y_true, y_pred = _array("y_true", y_true), _array("y_pred", y_pred)
-    _same_shape("y_true", y_true, "y_pred", y_pred)
+    delta = _validate.positive("delta", delta)
+    y_true, y_pred = _pair(y_true, y_pred)
     error = np.abs(y_pred - y_true)
     per_element = np.where(error <= delta, 0.5 * error**2, delta * (error - 0.5 * delta))
     return float(np.mean(per_element))
@@ -114,15 +109,17 @@ def huber(y_true, y_pred, delta=1.0):
 def binary_cross_entropy(y_true, p, eps=EPSILON):
     """Binary cross-entropy from probabilities, like ``keras.losses.BinaryCrossentropy()``.
 
-    ``p`` is clipped to ``[eps, 1 - eps]`` as Keras does; ``eps=0`` gives the raw
-    formula, which is infinite when a probability of 0 is given to what happened.
+    ``p`` is clipped to ``[eps, 1 - eps]`` as Keras does (``0 <= eps < 0.5``); ``eps=0``
+    gives the raw formula, which is infinite when a probability of 0 is given to what
+    happened.
 
     Examples
     --------
     >>> round(binary_cross_entropy([1, 0], [0.9, 0.2]), 4)   # -(log 0.9 + log 0.8) / 2
     0.1643
     """
-    y_true, p = _array("y_true", y_true), _array("p", p)
+    eps = _eps(eps)
+    y_true, p = _validate.finite_array("y_true", y_true), _validate.finite_array("p", p)
     _same_shape("y_true", y_true, "p", p)
     _probabilities("y_true", y_true)
     p = np.clip(_probabilities("p", p), eps, 1 - eps)
@@ -136,7 +133,8 @@ def cross_entropy(labels, probs, eps=EPSILON):
 
     ``labels`` are integers of shape ``(n,)`` (like ``SparseCategoricalCrossentropy``)
     or one-hot rows of shape ``(n, classes)`` (like ``CategoricalCrossentropy``).
-    ``probs`` is clipped to ``[eps, 1 - eps]`` as Keras does; ``eps=0`` disables it.
+    ``probs`` is clipped to ``[eps, 1 - eps]`` as Keras does (``0 <= eps < 0.5``); ``eps=0``
+    disables it.
 
     Examples
     --------
@@ -146,7 +144,8 @@ def cross_entropy(labels, probs, eps=EPSILON):
     >>> cross_entropy([[1, 0, 0], [0, 0, 1]], probs) == cross_entropy([0, 2], probs)
     True
     """
-    probs = _probabilities("probs", _array("probs", probs), rows=True)
+    eps = _eps(eps)
+    probs = _probabilities("probs", _validate.finite_array("probs", probs), rows=True)
     targets = _targets(labels, probs, "probs")
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(targets > 0, targets * np.log(np.clip(probs, eps, 1 - eps)), 0.0)
@@ -161,7 +160,8 @@ def softmax(logits):
     >>> softmax([[0.0, 0.0], [1000.0, 0.0]]).round(3).tolist()
     [[0.5, 0.5], [1.0, 0.0]]
     """
-    return neurons.softmax(_array("logits", logits))  # checked here, computed in one place
+    # checked here, computed in one place
+    return neurons.softmax(_validate.finite_array("logits", logits))
 
 
 def log_softmax(logits):
@@ -172,7 +172,7 @@ def log_softmax(logits):
     >>> log_softmax([[1000.0, 0.0]]).tolist()
     [[0.0, -1000.0]]
     """
-    logits = _array("logits", logits)
+    logits = _validate.finite_array("logits", logits)
     top = logits.max(axis=-1, keepdims=True)
     return logits - top - np.log(np.exp(logits - top).sum(axis=-1, keepdims=True))
 
@@ -188,7 +188,7 @@ def cross_entropy_from_logits(labels, logits):
     >>> cross_entropy_from_logits([1], [[1000.0, 0.0]])   # the naive route gives inf
     1000.0
     """
-    logits = _array("logits", logits)
+    logits = _validate.finite_array("logits", logits)
     targets = _targets(labels, logits, "logits")
     return float(np.mean(-(targets * log_softmax(logits)).sum(axis=-1)))
 
@@ -203,6 +203,6 @@ def cross_entropy_gradient(labels, logits):
     >>> cross_entropy_gradient([0], [[0.0, 0.0]]).tolist()
     [[-0.5, 0.5]]
     """
-    logits = _array("logits", logits)
+    logits = _validate.finite_array("logits", logits)
     targets = _targets(labels, logits, "logits")
     return (softmax(logits) - targets) / (logits.size // logits.shape[-1])

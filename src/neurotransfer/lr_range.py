@@ -9,15 +9,18 @@ provides the schedules (step, cosine, warm-up) the course compares.
 
 import numpy as np
 
-
-def _check_positive(name, value):
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+from neurotransfer import _validate
 
 
-def _check_steps(name, value, minimum=1):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+def _steps(step, whole):
+    """Schedule positions: finite and >= 0 (and whole numbers when ``whole``)."""
+    step = _validate.finite_array("step", step)
+    if step.size and step.min() < 0:
+        raise ValueError(f"step must be >= 0, got {float(step.min())!r}")
+    if whole and not np.all(step == np.round(step)):
+        raise ValueError(f"step must hold whole numbers, got e.g. "
+                         f"{float(step[step != np.round(step)][0])!r}")
+    return step
 
 
 def exponential_rates(lr_min, lr_max, steps):
@@ -28,9 +31,9 @@ def exponential_rates(lr_min, lr_max, steps):
     >>> exponential_rates(1e-3, 1e1, 5)
     array([1.e-03, 1.e-02, 1.e-01, 1.e+00, 1.e+01])
     """
-    _check_positive("lr_min", lr_min)
-    _check_positive("lr_max", lr_max)
-    _check_steps("steps", steps, minimum=2)
+    lr_min = _validate.positive("lr_min", lr_min)
+    lr_max = _validate.positive("lr_max", lr_max)
+    steps = _validate.integer("steps", steps, minimum=2)
     if lr_max <= lr_min:
         raise ValueError(f"lr_max must exceed lr_min, got lr_min={lr_min}, lr_max={lr_max}")
     return np.geomspace(lr_min, lr_max, steps)
@@ -44,11 +47,8 @@ def smooth(values, beta=0.9):
     >>> smooth([4.0, 4.0, 4.0], beta=0.9)
     array([4., 4., 4.])
     """
-    values = np.asarray(values, dtype=float)
-    if values.ndim != 1 or len(values) == 0:
-        raise ValueError(f"values must be a non-empty 1-D sequence, got shape {values.shape}")
-    if not 0 <= beta < 1:
-        raise ValueError(f"beta must be in [0, 1), got {beta!r}")
+    values = _validate.finite_array("values", values, ndim=1)
+    beta = _validate.fraction("beta", beta, open_low=False)
     out, average = np.empty_like(values), 0.0
     for i, v in enumerate(values):
         average = beta * average + (1 - beta) * v
@@ -62,8 +62,9 @@ def suggest_range(rates, losses, beta=0.9, start_fraction=0.1):
     The smoothed loss ``s`` starts at ``s[0]`` and reaches its minimum ``s_min``
     at some rate. The range starts where the loss has made ``start_fraction`` of
     its total fall (the loss *starts* falling) and ends at the minimum (the loss
-    *stops* falling; beyond it, it turns ragged and diverges). Steps after the
-    loss became non-finite are ignored.
+    *stops* falling; beyond it, it turns ragged and diverges). The rates must be
+    finite and positive; the losses may turn NaN or infinite once the run
+    diverges, and the steps from the first such loss on are ignored.
 
     Parameters
     ----------
@@ -85,14 +86,19 @@ def suggest_range(rates, losses, beta=0.9, start_fraction=0.1):
     >>> round(float(low), 3), round(float(high), 2)
     (0.1, 3.16)
     """
-    rates, losses = np.asarray(rates, dtype=float), np.asarray(losses, dtype=float)
-    if rates.shape != losses.shape or rates.ndim != 1 or len(rates) < 3:
-        raise ValueError(
-            "rates and losses must be 1-D arrays of the same length (at least 3), "
-            f"got shapes {rates.shape} and {losses.shape}"
-        )
-    if not 0 < start_fraction < 1:
-        raise ValueError(f"start_fraction must be in (0, 1), got {start_fraction!r}")
+    rates = _validate.finite_array("rates", rates, ndim=1, min_size=3)
+    if rates.min() <= 0:
+        raise ValueError(f"rates must be positive learning rates, got {float(rates.min())!r}")
+    try:
+        losses = np.asarray(losses, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"losses must be an array of real numbers, got "
+                        f"{_validate.shown(losses)}") from error
+    if losses.shape != rates.shape:
+        raise ValueError(f"rates and losses must have the same shape, got {rates.shape} and "
+                         f"{losses.shape}")
+    beta = _validate.fraction("beta", beta, open_low=False)
+    start_fraction = _validate.fraction("start_fraction", start_fraction)
     finite = np.isfinite(losses)
     n = len(losses) if finite.all() else int(np.argmin(finite))
     if n < 3:
@@ -106,21 +112,27 @@ def suggest_range(rates, losses, beta=0.9, start_fraction=0.1):
 def step_decay(step, lr, every, factor=0.1):
     """Constant rate, multiplied by ``factor`` after every ``every`` steps.
 
+    ``step`` holds whole numbers >= 0, ``lr`` > 0 and ``0 < factor <= 1``, so every rate is
+    positive (until it underflows) and never above ``lr``.
+
     Examples
     --------
     >>> step_decay(np.array([0, 99, 100, 250]), lr=0.5, every=100)
     array([0.5  , 0.5  , 0.05 , 0.005])
     """
-    _check_positive("lr", lr)
-    _check_steps("every", every)
-    return lr * factor ** (np.asarray(step) // every)
+    step = _steps(step, whole=True)
+    lr = _validate.positive("lr", lr)
+    every = _validate.integer("every", every, minimum=1)
+    factor = _validate.fraction("factor", factor, open_high=False)
+    return lr * factor ** (step // every)
 
 
 def cosine_decay(step, lr, total, warmup=0):
     """Linear warm-up from 0 to ``lr`` over ``warmup`` steps, then half a cosine down to 0.
 
     Loshchilov & Hutter (2017) decay along a cosine; Goyal et al. (2017) warm up
-    linearly. With ``warmup=0`` this is the plain cosine schedule.
+    linearly. With ``warmup=0`` this is the plain cosine schedule. ``step`` must be finite
+    and >= 0; steps beyond ``total`` get 0. Every rate lies in ``[0, lr]``.
 
     Examples
     --------
@@ -129,12 +141,13 @@ def cosine_decay(step, lr, total, warmup=0):
     >>> cosine_decay(np.array([0, 5, 10]), lr=1.0, total=110, warmup=10)
     array([0. , 0.5, 1. ])
     """
-    _check_positive("lr", lr)
-    _check_steps("total", total)
-    _check_steps("warmup", warmup, minimum=0)
+    step = _steps(step, whole=False)
+    lr = _validate.positive("lr", lr)
+    total = _validate.integer("total", total, minimum=1)
+    warmup = _validate.integer("warmup", warmup, minimum=0)
     if warmup >= total:
         raise ValueError(f"warmup must be shorter than total, got warmup={warmup}, total={total}")
-    step = np.clip(np.asarray(step, dtype=float), 0, total)
+    step = np.minimum(step, total)
     ramp = lr * step / max(warmup, 1)
     progress = (step - warmup) / (total - warmup)
     decay = lr * 0.5 * (1 + np.cos(np.pi * progress))

@@ -14,16 +14,13 @@ Examples
 
 import numpy as np
 
+from neurotransfer import _validate
+
 
 def _keras():
     import keras  # imported late: nt.setup() sets TensorFlow's log level first
 
     return keras
-
-
-def _check_positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
 def source_text_mlp(input_dim=100, num_classes=10):
@@ -39,8 +36,8 @@ def source_text_mlp(input_dim=100, num_classes=10):
     >>> source_text_mlp().count_params()
     11274
     """
-    _check_positive("input_dim", input_dim)
-    _check_positive("num_classes", num_classes)
+    input_dim = _validate.integer("input_dim", input_dim, minimum=1)
+    num_classes = _validate.integer("num_classes", num_classes, minimum=1)
     keras = _keras()
     layers = keras.layers
     return keras.Sequential([
@@ -70,12 +67,10 @@ def small_mlp(input_dim=64, hidden=(64, 32), num_classes=10, name="small_mlp"):
     >>> small_mlp(hidden=(16,), num_classes=5).output.shape
     (None, 5)
     """
-    _check_positive("input_dim", input_dim)
-    _check_positive("num_classes", num_classes)
-    if len(hidden) == 0:
-        raise ValueError(f"hidden must list at least one layer width, got {hidden!r}")
-    for width in hidden:
-        _check_positive("hidden widths", width)
+    input_dim = _validate.integer("input_dim", input_dim, minimum=1)
+    num_classes = _validate.integer("num_classes", num_classes, minimum=1)
+    hidden = _validate.integers("hidden", hidden, minimum=1)
+    _validate.text("name", name)
     keras = _keras()
     inputs = keras.Input(shape=(input_dim,), name="pixels")
     x = inputs
@@ -100,10 +95,13 @@ def small_cnn(num_classes=10, filters=(16, 32), dense=64, batch_norm=False, name
     >>> model.input_shape, model.count_params()
     ((None, 8, 8, 1), 13706)
     """
-    _check_positive("num_classes", num_classes)
-    _check_positive("dense", dense)
+    num_classes = _validate.integer("num_classes", num_classes, minimum=1)
+    dense = _validate.integer("dense", dense, minimum=1)
+    filters = _validate.integers("filters", filters, minimum=1)
     if len(filters) != 2:
         raise ValueError(f"filters must give two widths (conv_1, conv_2), got {filters!r}")
+    batch_norm = _validate.flag("batch_norm", batch_norm)
+    _validate.text("name", name)
     keras = _keras()
     layers = keras.layers
     inputs = keras.Input(shape=(8, 8, 1), name="image")
@@ -124,14 +122,18 @@ def small_cnn(num_classes=10, filters=(16, 32), dense=64, batch_norm=False, name
 def as_images(x):
     """Reshape flat 64-pixel digits ``(n, 64)`` (or ``(n, 8, 8)``) to ``(n, 8, 8, 1)`` images.
 
+    ``x`` must hold at least one finite digit in one of those two shapes (or already as
+    ``(n, 8, 8, 1)``); any other shape raises ``ValueError`` rather than being reshaped.
+
     Examples
     --------
     >>> as_images(np.zeros((3, 64))).shape
     (3, 8, 8, 1)
     """
-    x = np.asarray(x, dtype=np.float32)
-    if x.ndim < 2 or x[0].size != 64:
-        raise ValueError(f"x must hold 8×8 digits, shape (n, 64) or (n, 8, 8), got {x.shape}")
+    x = _validate.finite_array("x", x, dtype=np.float32, min_size=0)
+    if x.shape[1:] not in ((64,), (8, 8), (8, 8, 1)) or len(x) == 0:
+        raise ValueError(f"x must hold at least one 8×8 digit, shape (n, 64) or (n, 8, 8), "
+                         f"got {x.shape}")
     return x.reshape(len(x), 8, 8, 1)
 
 
@@ -150,12 +152,12 @@ def fashion_cnn(num_classes=10, filters=(8, 16), dense=32, name="fashion_cnn"):
     >>> model.input_shape, model.output_shape, model.count_params()
     ((None, 28, 28, 1), (None, 5), 26533)
     """
-    _check_positive("num_classes", num_classes)
-    _check_positive("dense", dense)
+    num_classes = _validate.integer("num_classes", num_classes, minimum=2)
+    dense = _validate.integer("dense", dense, minimum=1)
+    filters = _validate.integers("filters", filters, minimum=1)
     if len(filters) != 2:
         raise ValueError(f"filters must give two widths (conv_1, conv_2), got {filters!r}")
-    for width in filters:
-        _check_positive("filters", width)
+    _validate.text("name", name)
     keras = _keras()
     layers = keras.layers
     inputs = keras.Input(shape=(28, 28, 1), name="image")

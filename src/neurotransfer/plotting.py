@@ -6,7 +6,9 @@ grids of images, consistent labels.
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
-import numpy as np
+import numpy as np  # noqa: F401  (the examples use it)
+
+from neurotransfer import _validate
 
 #: The course's figure style: readable on a laptop and a phone, light and dark pages.
 STYLE = {
@@ -43,7 +45,8 @@ def use_style():
 def label(ax, xlabel, ylabel, title=None):
     """Label both axes (with units, e.g. ``"time (ms)"``) and optionally the title.
 
-    Raises ``ValueError`` on an empty label: every axis in the course says what it shows.
+    Raises ``ValueError`` on an empty label: every axis in the course says what it shows
+    (``TypeError`` for a label that is not a string).
 
     Examples
     --------
@@ -52,9 +55,12 @@ def label(ax, xlabel, ylabel, title=None):
     True
     >>> plt.close(fig)
     """
-    for name, text in (("xlabel", xlabel), ("ylabel", ylabel)):
-        if not isinstance(text, str) or not text.strip():
-            raise ValueError(f"{name} must be a non-empty string, got {text!r}")
+    if not all(hasattr(ax, a) for a in ("set_xlabel", "set_ylabel", "set_title")):
+        raise TypeError(f"ax must be a Matplotlib Axes, got {_validate.shown(ax)}")
+    _validate.text("xlabel", xlabel)
+    _validate.text("ylabel", ylabel)
+    if title is not None:
+        _validate.text("title", title, empty=True)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
@@ -85,15 +91,15 @@ def show_images(images, titles=None, ncols=10, size=0.9, cmap="gray_r"):
     3
     >>> plt.close(fig)
     """
-    images = np.asarray(images)
-    if images.ndim != 3 or len(images) == 0:
-        raise ValueError(
-            f"images must have shape (n, height, width) with n >= 1, got {images.shape}"
-        )
-    if titles is not None and len(titles) != len(images):
-        raise ValueError(f"need one title per image: {len(images)} images, {len(titles)} titles")
-    if ncols < 1:
-        raise ValueError(f"ncols must be at least 1, got {ncols!r}")
+    images = _validate.finite_array("images", images, ndim=3, dtype=None)
+    if titles is not None:
+        titles = list(titles)
+        if len(titles) != len(images):
+            raise ValueError(f"titles must hold one title per image: {len(images)} images, "
+                             f"{len(titles)} titles")
+    ncols = _validate.integer("ncols", ncols, minimum=1)
+    size = _validate.positive("size", size)
+    _validate.text("cmap", cmap)
     ncols = min(ncols, len(images))
     nrows = -(-len(images) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.2),

@@ -6,6 +6,10 @@ checksum differs from the one recorded when the file was written. Files hold wei
 (HDF5 arrays, no pickled Python and no model code), and the architecture always comes from
 :mod:`neurotransfer.models`, so loading a file never runs code stored in it.
 
+The checksum is stored beside the file it describes, so it catches a damaged or truncated
+file, not a deliberate replacement: whoever can swap the weights can also write a matching
+checksum. (A hub guards against that with checksums it publishes separately, or signatures.)
+
 Examples
 --------
 >>> import neurotransfer as nt
@@ -17,13 +21,15 @@ Examples
 
 import hashlib
 import os
+import random
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
-from neurotransfer import data, models, training
+from neurotransfer import _validate, data, models, training
 
 SUFFIX = ".weights.h5"
 
@@ -99,7 +105,11 @@ def home():
 
 
 def sha256(path):
-    """SHA-256 of a file's bytes, as 64 hex digits."""
+    """SHA-256 of a file's bytes, as 64 hex digits (``ValueError`` if ``path`` is no file)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path, got {_validate.shown(path)}")
+    if not Path(path).is_file():
+        raise ValueError(f"path must name an existing file, got {str(path)!r}")
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 16), b""):
@@ -108,13 +118,43 @@ def sha256(path):
 
 
 def _check_name(name):
+    _validate.text("name", name)
     if name not in PRETRAINED:
-        raise ValueError(f"unknown pretrained model {name!r}; known models: {sorted(PRETRAINED)}")
+        raise ValueError(f"name must be a known pretrained model, one of {sorted(PRETRAINED)}; "
+                         f"got the unknown model {name!r}")
+
+
+def _file_name(name):
+    """A model name usable as a file name (letters, digits, ``_``, ``-``, ``.``)."""
+    _validate.text("name", name)
+    if not all(c.isalnum() or c in "_-." for c in name) or name.startswith("."):
+        raise ValueError(f"name must be a plain file name (letters, digits, _ - .), got {name!r}")
+    return name
+
+
+def _folder(folder):
+    if folder is None:
+        return home()
+    if not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"folder must be a path or None, got {_validate.shown(folder)}")
+    return Path(folder)
+
+
+def _check_writable(folder):
+    """Create ``folder`` if needed and make sure a file can be written there, or raise."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise ValueError(f"folder must be a folder where files can be written, got "
+                         f"{str(folder)!r} ({error.strerror or error})") from error
 
 
 def paths(name, folder=None):
     """The weights file and its checksum sidecar for model ``name``."""
-    folder = Path(folder) if folder is not None else home()
+    _file_name(name)
+    folder = _folder(folder)
     weights = folder / f"{name}{SUFFIX}"
     return weights, weights.with_name(weights.name + ".sha256")
 
@@ -122,18 +162,28 @@ def paths(name, folder=None):
 def save_pretrained(model, name, folder=None):
     """Save ``model``'s weights as ``<name>.weights.h5`` and their SHA-256 beside them.
 
-    Returns the path of the weights file.
+    Returns the path of the weights file. The folder is created if needed; one where no file
+    can be written raises ``ValueError`` before anything is saved.
     """
+    _validate.keras_model("model", model)
     weights, checksum = paths(name, folder)
-    weights.parent.mkdir(parents=True, exist_ok=True)
+    _check_writable(weights.parent)
     model.save_weights(weights)
     checksum.write_text(sha256(weights) + "\n", encoding="ascii")
     return weights
 
 
 def verify(weights):
-    """Raise :class:`ChecksumError` unless the file matches its recorded SHA-256."""
+    """Raise :class:`ChecksumError` unless the file matches its recorded SHA-256.
+
+    This catches a damaged or truncated file; it cannot catch a deliberate replacement, since
+    the recorded checksum sits beside the file and can be replaced with it.
+    """
+    if not isinstance(weights, (str, os.PathLike)):
+        raise TypeError(f"weights must be a file path, got {_validate.shown(weights)}")
     weights = Path(weights)
+    if not weights.is_file():
+        raise ValueError(f"weights must name an existing file, got {str(weights)!r}")
     sidecar = weights.with_name(weights.name + ".sha256")
     if not sidecar.is_file():
         raise ChecksumError(f"no recorded checksum for {weights} (expected {sidecar})")
@@ -153,6 +203,7 @@ def source_data(name, split="train"):
     The labels are renumbered 0, 1, … in the order of the recipe's ``classes``.
     """
     _check_name(name)
+    _validate.choice("split", split, data.SPLITS)
     recipe = PRETRAINED[name]
     if recipe.dataset == "fashion_mnist":
         part = data.fashion_mnist(split)
@@ -167,16 +218,25 @@ def pretrain(name, model=None, seed=0):
     """Train model ``name`` on its source task, reproducibly, in a few seconds.
 
     The starting weights are drawn by :func:`neurotransfer.training.reinitialise` from
-    ``seed`` and the batches from a NumPy generator, so the result does not depend on (and
-    does not change) the global random state of the notebook that triggers it.
+    ``seed`` and the batches from a NumPy generator, so the result does not depend on the
+    global random state of the notebook that triggers it. Building a model draws from
+    Python's :mod:`random` (Keras seeds its initializers from it), so that state and NumPy's
+    global state are saved first and restored afterwards: the notebook's random sequence
+    continues as if this call had not happened.
     """
     _check_name(name)
+    seed = _validate.seed("seed", seed)
     recipe = PRETRAINED[name]
-    model = recipe.build() if model is None else model
-    training.reinitialise(model, seed=seed)
-    x, y = source_data(name)
-    training.fit_steps(model, x, y, steps=recipe.steps, learning_rate=recipe.learning_rate,
-                       batch_size=recipe.batch_size, seed=seed)
+    python_state, numpy_state = random.getstate(), np.random.get_state()  # noqa: NPY002
+    try:
+        model = recipe.build() if model is None else _validate.keras_model("model", model)
+        training.reinitialise(model, seed=seed)
+        x, y = source_data(name)
+        training.fit_steps(model, x, y, steps=recipe.steps, learning_rate=recipe.learning_rate,
+                           batch_size=recipe.batch_size, seed=seed)
+    finally:
+        random.setstate(python_state)
+        np.random.set_state(numpy_state)  # noqa: NPY002
     return model
 
 
@@ -184,8 +244,10 @@ def load_pretrained(name, folder=None):
     """The pretrained model ``name``, with its weights file verified against its checksum.
 
     If the file is missing it is built with :func:`pretrain` and saved first, so no notebook
-    depends on another having run. A file whose checksum does not match is refused with a
-    :class:`ChecksumError` (a ``ValueError``) naming the file and both checksums.
+    depends on another having run (a folder where nothing can be written raises
+    ``ValueError`` before any training). A file whose checksum does not match is refused with
+    a :class:`ChecksumError` (a ``ValueError``) naming the file and both checksums; the
+    checksum catches damage, not a deliberate replacement of both files.
 
     Examples
     --------
@@ -199,6 +261,7 @@ def load_pretrained(name, folder=None):
     weights, _ = paths(name, folder)
     model = PRETRAINED[name].build()
     if not weights.is_file():
+        _check_writable(weights.parent)  # before training, not after it
         save_pretrained(pretrain(name, model), name, folder)
     verify(weights)
     model.load_weights(weights)  # HDF5 arrays only: nothing in the file is executed
@@ -210,11 +273,17 @@ def accuracy(model, x, y):
     """Fraction of ``x`` that ``model`` labels as ``y`` (integer labels, shape ``(n,)``).
 
     Raises ``ValueError`` when ``y`` does not hold one label per example (a column of
-    labels would otherwise be compared with every prediction and give a meaningless number).
+    labels would otherwise be compared with every prediction and give a meaningless number),
+    or holds a label outside the model's classes.
     """
-    predicted = np.argmax(np.asarray(model(x, training=False)), axis=1)
+    _validate.function("model", model)
+    scores = np.asarray(model(x, training=False))
+    if scores.ndim != 2:
+        raise ValueError(f"model must return scores of shape (n, classes), got {scores.shape}")
     y = np.asarray(y)
-    if y.shape != predicted.shape:
-        raise ValueError(f"y must hold one integer label per example, shape {predicted.shape}, "
+    if y.ndim != 1 or len(y) != len(scores):
+        raise ValueError(f"y must hold one integer label per example, shape ({len(scores)},), "
                          f"got shape {y.shape}")
+    y = _validate.labels("y", y, scores.shape[1])
+    predicted = np.argmax(scores, axis=1)
     return float((predicted == y).mean())

@@ -9,7 +9,8 @@ loss: early stopping comes for free from the same run.
 
 import numpy as np
 
-from neurotransfer.training import batch_order
+from neurotransfer import _validate
+from neurotransfer.training import batch_order, check_inputs
 
 #: Up, down, left and right by one pixel, as (rows, columns).
 ONE_PIXEL = ((-1, 0), (1, 0), (0, -1), (0, 1))
@@ -26,13 +27,10 @@ def shift_images(images, rows, cols):
            [0., 3., 4.],
            [0., 6., 7.]])
     """
-    images = np.asarray(images)
-    if images.ndim != 3:
-        raise ValueError(f"images must have shape (n, height, width), got {images.shape}")
+    images = _validate.finite_array("images", images, ndim=3, dtype=None, min_size=0)
     height, width = images.shape[1:]
-    for name, value, size in (("rows", rows, height), ("cols", cols, width)):
-        if isinstance(value, bool) or int(value) != value or abs(value) >= size:
-            raise ValueError(f"{name} must be an integer with |{name}| < {size}, got {value!r}")
+    rows = _validate.integer("rows", rows, minimum=-(height - 1), maximum=height - 1)
+    cols = _validate.integer("cols", cols, minimum=-(width - 1), maximum=width - 1)
     out = np.zeros_like(images)
     src_r = slice(max(-rows, 0), height - max(rows, 0))
     dst_r = slice(max(rows, 0), height - max(-rows, 0))
@@ -51,11 +49,17 @@ def augment_with_shifts(images, labels, shifts=ONE_PIXEL):
     >>> x.shape, y.tolist()
     ((10, 8, 8), [3, 5, 3, 5, 3, 5, 3, 5, 3, 5])
     """
-    images, labels = np.asarray(images), np.asarray(labels)
-    if len(images) != len(labels):
-        raise ValueError(
-            f"images and labels must have the same length, got {len(images)} and {len(labels)}"
-        )
+    images = _validate.finite_array("images", images, ndim=3, dtype=None, min_size=0)
+    labels = _validate.labels("labels", labels, min_size=0)
+    _validate.same_length(("images", "labels"), images, labels)
+    if isinstance(shifts, (str, bytes)) or not hasattr(shifts, "__iter__"):
+        raise TypeError(f"shifts must be a sequence of (rows, cols) pairs, got "
+                        f"{_validate.shown(shifts)}")
+    shifts = list(shifts)
+    for i, pair in enumerate(shifts):
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2):
+            raise TypeError(f"shifts[{i}] must be a pair (rows, cols), got "
+                            f"{_validate.shown(pair)}")
     copies = [images] + [shift_images(images, r, c) for r, c in shifts]
     return np.concatenate(copies), np.tile(labels, len(copies))
 
@@ -63,7 +67,8 @@ def augment_with_shifts(images, labels, shifts=ONE_PIXEL):
 def data_loss_and_accuracy(model, x, y):
     """Cross-entropy of the data alone (no weight penalty) and accuracy of a logits model.
 
-    Dropout is off (``training=False``). Returns ``(loss, accuracy)`` as floats.
+    Dropout is off (``training=False``). Returns ``(loss, accuracy)`` as floats. ``y`` must
+    hold one integer label per example, each below the number of logits.
 
     Examples
     --------
@@ -74,7 +79,12 @@ def data_loss_and_accuracy(model, x, y):
     >>> round(loss, 4), acc
     (0.3993, 1.0)
     """
+    _validate.function("model", model)
     logits = np.asarray(model(x, training=False), dtype=np.float64)
+    if logits.ndim != 2:
+        raise ValueError(f"model must return logits of shape (n, classes), got {logits.shape}")
+    y = _validate.labels("y", y, logits.shape[1])
+    _validate.same_length(("logits", "y"), logits, y)
     logits -= logits.max(axis=1, keepdims=True)
     log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
     return float(-log_p[np.arange(len(y)), y].mean()), float((logits.argmax(1) == y).mean())
@@ -103,16 +113,18 @@ def record_training(model, x, y, x_val, y_val, steps, batch_size=32, eval_every=
         one entry per evaluation, the first at step 0), ``best_step`` and
         ``best_weights`` (lowest validation loss: the early-stopped model).
     """
-    x, y, x_val, y_val = (np.asarray(a) for a in (x, y, x_val, y_val))
-    if len(x) != len(y) or len(x_val) != len(y_val):
-        raise ValueError(
-            f"inputs and labels must pair up, got {len(x)}/{len(y)} training and "
-            f"{len(x_val)}/{len(y_val)} validation examples"
-        )
-    for name, value in (("steps", steps), ("batch_size", batch_size), ("eval_every", eval_every)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    order = batch_order(len(x), steps, batch_size, seed)
+    _validate.keras_model("model", model)
+    if getattr(model, "optimizer", None) is None:
+        raise ValueError(f"model must be compiled before training, got {model.name!r} uncompiled")
+    classes = model.output_shape[-1]
+    x, x_val = check_inputs(model, x, "x"), check_inputs(model, x_val, "x_val")
+    y, y_val = _validate.labels("y", y, classes), _validate.labels("y_val", y_val, classes)
+    _validate.same_length(("x", "y"), x, y)
+    _validate.same_length(("x_val", "y_val"), x_val, y_val)
+    steps = _validate.integer("steps", steps, minimum=1)
+    batch_size = _validate.integer("batch_size", batch_size, minimum=1)
+    eval_every = _validate.integer("eval_every", eval_every, minimum=1)
+    order = batch_order(len(x), steps, batch_size, _validate.seed("seed", seed))
     curves = {k: [] for k in ("step", "train_loss", "val_loss", "train_acc", "val_acc")}
     best = (np.inf, 0, model.get_weights())
     for step in range(steps + 1):

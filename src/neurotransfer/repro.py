@@ -7,8 +7,7 @@ TensorFlow.
 """
 
 import os
-
-import numpy as np
+import warnings
 
 from neurotransfer import _validate
 
@@ -22,7 +21,13 @@ TF_ENVIRONMENT = {
     "KERAS_BACKEND": "tensorflow",
 }
 
-_threads_set = False
+
+
+def _cores():
+    """CPU cores this process may run on (TensorFlow's default thread count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def setup(seed=0, threads=None):
@@ -37,20 +42,23 @@ def setup(seed=0, threads=None):
         Seed for :mod:`random`, NumPy's global generator and TensorFlow/Keras.
     threads : int or None, default None
         Threads TensorFlow may use within and between operations. ``None`` uses
-        the number of CPU cores this process may run on. Only the first call
-        sets it (TensorFlow cannot change it once running).
+        the number of CPU cores this process may run on. TensorFlow fixes its
+        thread count when it runs its first operation; asking for a different
+        count after that cannot take effect, so it issues a ``RuntimeWarning``
+        (restart the kernel and call ``setup`` first to change it).
 
     Returns
     -------
     dict
-        What was set: ``seed``, ``threads``, ``deterministic`` and the versions of
-        TensorFlow and Keras.
+        ``seed``, ``threads`` (the count TensorFlow actually uses, which differs
+        from the one asked for if it was already running), ``deterministic`` and
+        the versions of TensorFlow and Keras.
 
     Raises
     ------
-    ValueError
-        If ``seed`` is not a non-negative integer or ``threads`` is not a
-        positive integer.
+    TypeError, ValueError
+        If ``seed`` is not an integer in 0 … 2**32 − 1 (what Keras accepts) or
+        ``threads`` is not a positive integer or None.
 
     Examples
     --------
@@ -59,13 +67,8 @@ def setup(seed=0, threads=None):
     >>> info["seed"], info["deterministic"]
     (1, True)
     """
-    global _threads_set
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    if threads is not None and (
-        isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or threads < 1
-    ):
-        raise ValueError(f"threads must be a positive integer or None, got {threads!r}")
+    seed = _validate.seed("seed", seed)
+    asked = None if threads is None else _validate.integer("threads", threads, minimum=1)
 
     for key, value in TF_ENVIRONMENT.items():
         os.environ.setdefault(key, value)
@@ -74,18 +77,19 @@ def setup(seed=0, threads=None):
     import tensorflow as tf
 
     tf.get_logger().setLevel("ERROR")
-    if threads is None:
-        threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-            os.cpu_count() or 1
-        )
-    if not _threads_set:
+    wanted = _cores() if asked is None else asked
+    threading = tf.config.threading
+    if threading.get_intra_op_parallelism_threads() != wanted:
         try:
-            tf.config.threading.set_intra_op_parallelism_threads(int(threads))
-            tf.config.threading.set_inter_op_parallelism_threads(int(threads))
-        except RuntimeError:  # TensorFlow already running: keep its settings
+            threading.set_intra_op_parallelism_threads(wanted)
+            threading.set_inter_op_parallelism_threads(wanted)
+        except RuntimeError:  # TensorFlow already running: its count stays
             pass
-        _threads_set = True
-    threads = tf.config.threading.get_intra_op_parallelism_threads() or int(threads)
+    threads = threading.get_intra_op_parallelism_threads() or _cores()  # 0: TF's default
+    if asked is not None and threads != asked:
+        warnings.warn(f"threads={asked} cannot take effect: TensorFlow is already running "
+                      f"with {threads} thread(s); restart the kernel and call setup() first",
+                      RuntimeWarning, stacklevel=2)
 
     keras.utils.set_random_seed(int(seed))  # seeds Python's random, NumPy and TensorFlow
     tf.config.experimental.enable_op_determinism()

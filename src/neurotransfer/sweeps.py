@@ -23,6 +23,28 @@ import numpy as np
 from neurotransfer import _validate, data
 
 
+def _pair(name, value):
+    """``(x, y)``: finite inputs (dtype kept) and integer labels, equally long, not empty."""
+    if not (isinstance(value, (tuple, list)) and len(value) == 2):
+        raise TypeError(f"{name} must be a pair (x, y), got {_validate.shown(value)}")
+    x = _validate.finite_array(f"{name} x", value[0], dtype=None)
+    y = _validate.labels(f"{name} y", value[1])
+    _validate.same_length((f"{name} x", f"{name} y"), x, y)
+    return x, y
+
+
+def _rows(name, rows, *keys):
+    """A list of dicts, each holding ``keys``."""
+    if not isinstance(rows, (list, tuple)) or not all(isinstance(r, dict) for r in rows):
+        raise TypeError(f"{name} must be a list of dicts (as run_sweep returns), got "
+                        f"{_validate.shown(rows)}")
+    for i, r in enumerate(rows):
+        missing = [k for k in keys if k not in r]
+        if missing:
+            raise ValueError(f"{name}[{i}] has no field(s) {missing}; it has {sorted(r)}")
+    return rows
+
+
 def run_sweep(conditions, pool, test, labels_per_class, seeds):
     """Train and test every condition on labelled sets of each size, for each seed.
 
@@ -43,15 +65,21 @@ def run_sweep(conditions, pool, test, labels_per_class, seeds):
     list of dict
         Keys ``seed``, ``condition``, ``labels_per_class``, ``accuracy``.
     """
-    x_pool, y_pool = (np.asarray(a) for a in pool)
-    x_test, y_test = (np.asarray(a) for a in test)
-    available = int(np.bincount(y_pool).min())
+    if not isinstance(conditions, dict) or not conditions:
+        raise ValueError(f"conditions must be a non-empty dict of name -> callable, got "
+                         f"{_validate.shown(conditions)}")
+    for name, condition in conditions.items():
+        _validate.function(f"conditions[{name!r}]", condition)
+    x_pool, y_pool = _pair("pool", pool)
+    x_test, y_test = _pair("test", test)
+    labels_per_class = _validate.integers("labels_per_class", labels_per_class, minimum=1)
+    seeds = [_validate.seed(f"seeds[{i}]", s) for i, s in enumerate(_validate.integers(
+        "seeds", seeds))]
+    available = int(np.unique(y_pool, return_counts=True)[1].min())
     too_many = [n for n in labels_per_class if n > available]
     if too_many:
         raise ValueError(f"labels_per_class asks for {too_many} examples per class, but the "
                          f"pool's smallest class has only {available}")
-    if not conditions or not len(seeds):
-        raise ValueError("conditions and seeds must not be empty")
     rows = []
     for seed in seeds:
         for n in labels_per_class:
@@ -68,17 +96,27 @@ def run_sweep(conditions, pool, test, labels_per_class, seeds):
 
 def select(rows, **where):
     """The rows whose fields equal every ``key=value`` given, e.g. ``condition="scratch"``."""
+    _rows("rows", rows, *where)
     return [r for r in rows if all(r[k] == v for k, v in where.items())]
 
 
 def values(rows, key="accuracy", **where):
     """``key`` of the selected rows, in seed order, as an array."""
+    _rows("rows", rows, key, "seed", *where)
     chosen = sorted(select(rows, **where), key=lambda r: r["seed"])
     return np.array([r[key] for r in chosen])
 
 
 def summarise(rows, key="accuracy", by="labels_per_class"):
-    """One row per condition × ``by`` value: ``mean``, ``std``, ``min``, ``max``, ``seeds``."""
+    """One row per condition × ``by`` value: ``mean``, ``std``, ``min``, ``max``, ``seeds``.
+
+    Raises ``ValueError`` for no rows, and for a ``key`` value that is not a finite number.
+    """
+    _rows("rows", rows, "condition", key, by)
+    if not rows:
+        raise ValueError("rows must hold at least one result, got an empty list")
+    for i, r in enumerate(rows):
+        _validate.number(f"rows[{i}][{key!r}]", r[key])
     groups = {}
     for r in rows:
         groups.setdefault((r["condition"], r[by]), []).append(r[key])
@@ -89,6 +127,8 @@ def summarise(rows, key="accuracy", by="labels_per_class"):
 
 def table(summary, by="labels_per_class", heading="labels/class"):
     """A plain-text table of :func:`summarise` output, for printing in a notebook."""
+    _rows("summary", summary, "condition", by, "mean", "std", "min", "max")
+    _validate.text("heading", heading, empty=True)
     lines = [f"{'condition':<20}{heading:>15}{'mean':>8}{'± std':>8}{'min':>8}{'max':>8}"]
     for r in summary:
         lines.append(f"{r['condition']:<20}{r[by]:>15}{r['mean']:>8.3f}"
@@ -101,6 +141,9 @@ def plot_learning_curves(rows, ax, title=None, by="labels_per_class",
     """Mean accuracy vs ``by`` (log axis by default), one line per condition, min–max band."""
     from neurotransfer import plotting
 
+    _rows("rows", rows, "condition", "seed", "accuracy", by)
+    if not rows:
+        raise ValueError("rows must hold at least one result to plot, got an empty list")
     for name in dict.fromkeys(r["condition"] for r in rows):
         xs = sorted({r[by] for r in select(rows, condition=name)})
         acc = [values(rows, condition=name, **{by: v}) for v in xs]

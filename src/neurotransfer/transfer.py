@@ -20,6 +20,7 @@ Examples
 
 import numpy as np
 
+from neurotransfer import _validate
 from neurotransfer.training import check_inputs, fit_steps
 
 
@@ -36,6 +37,7 @@ def freeze(model, until=None):
     trainable. Returns the names of the frozen layers that hold weights. Remember to compile
     the model again afterwards; :func:`unfreeze` undoes it.
     """
+    _validate.keras_model("model", model, ("layers", "trainable"))
     names = [layer.name for layer in model.layers]
     if until is not None and until not in names:
         raise ValueError(f"until must name a layer of {model.name!r} ({names}), got {until!r}")
@@ -54,10 +56,18 @@ def freeze(model, until=None):
 
 
 def unfreeze(model):
-    """Make ``model`` and every layer in it trainable again (then compile again)."""
+    """Make ``model`` and every layer in it trainable again (then compile again).
+
+    Nested models (such as the layer ``"base"`` of :func:`build_transfer_model`) are
+    unfrozen layer by layer too: setting ``trainable`` on the outer model alone does not
+    reach layers frozen one by one inside them.
+    """
+    _validate.keras_model("model", model, ("layers", "trainable"))
     model.trainable = True
     for layer in model.layers:
         layer.trainable = True
+        if hasattr(layer, "layers"):
+            unfreeze(layer)
     return model
 
 
@@ -102,10 +112,10 @@ def build_transfer_model(base, num_classes, feature_layer=None, name="transfer")
     called with ``training=False`` at run time, so BatchNormalization keeps its source
     statistics even after the base is unfrozen.
     """
+    _validate.keras_model("base", base)
+    num_classes = _validate.integer("num_classes", num_classes, minimum=2)
+    _validate.text("name", name)
     keras = _keras()
-    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) \
-            or num_classes < 2:
-        raise ValueError(f"num_classes must be an integer >= 2, got {num_classes!r}")
     names = [layer.name for layer in base.layers]
     feature_layer = names[-2] if feature_layer is None else feature_layer
     if feature_layer not in names:
@@ -125,8 +135,20 @@ def fine_tune(model, x, y, head_steps=200, fine_steps=200, head_lr=1e-2, fine_lr
     1. Freeze the layer ``"base"``, compile, train the head for ``head_steps``.
     2. Unfreeze, **recompile** at ``fine_lr``, train everything for ``fine_steps``.
 
-    Returns the final training loss of each phase, ``{"head": ..., "fine": ...}``.
+    Returns the final training loss of each phase, ``{"head": ..., "fine": ...}``. Every
+    argument is checked (as by :func:`neurotransfer.training.fit_steps`) before training.
     """
+    _validate.keras_model("model", model)
+    if "base" not in [layer.name for layer in model.layers]:
+        raise ValueError(f"model must have a layer named 'base' (see build_transfer_model), "
+                         f"got layers {[layer.name for layer in model.layers]}")
+    head_steps = _validate.integer("head_steps", head_steps, minimum=1)
+    fine_steps = _validate.integer("fine_steps", fine_steps, minimum=1)
+    head_lr = _validate.positive("head_lr", head_lr)
+    fine_lr = _validate.positive("fine_lr", fine_lr)
+    seed = _validate.integer("seed", seed, minimum=0, maximum=_validate.SEED_LIMIT - 1)
+    x = check_inputs(model, x)
+    _validate.labels("y", y, model.output_shape[-1])
     base = model.get_layer("base")
     base.trainable = False
     head = fit_steps(model, x, y, head_steps, batch_size, head_lr, seed)
@@ -138,7 +160,10 @@ def fine_tune(model, x, y, head_steps=200, fine_steps=200, head_lr=1e-2, fine_lr
 def features(model, x, layer):
     """The activations of ``layer`` (a name) of ``model`` for inputs ``x``, as NumPy."""
     keras = _keras()
-    check_inputs(model, x)
+    x = check_inputs(model, x)
+    names = [item.name for item in model.layers]
+    if layer not in names:
+        raise ValueError(f"layer must name a layer of {model.name!r} ({names}), got {layer!r}")
     probe = keras.Model(model.inputs, model.get_layer(layer).output)
     return np.asarray(probe.predict(x, verbose=0, batch_size=512))
 
@@ -147,10 +172,41 @@ def head_from_classifier(classifier, scaler=None):
     """Dense-layer weights ``[kernel, bias]`` equal to a fitted scikit-learn linear classifier.
 
     A multinomial ``LogisticRegression`` computes ``softmax(x @ coef_.T + intercept_)``, which
-    is exactly a softmax Dense layer. A ``StandardScaler`` applied first is folded in.
+    is exactly a softmax Dense layer. A two-class one stores a single row ``w`` (and ``b``)
+    and computes ``p(class 1) = sigmoid(x @ w + b)``; since
+    ``softmax([-z/2, z/2]) = [1 - sigmoid(z), sigmoid(z)]``, its head has the two columns
+    ``-w/2`` and ``w/2`` (biases ``-b/2`` and ``b/2``), so every head has one unit per class.
+    A fitted ``StandardScaler`` applied first is folded in.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> x = np.array([[0.0], [1.0], [2.0], [3.0]]); y = np.array([0, 0, 1, 1])
+    >>> clf = LogisticRegression().fit(x, y)
+    >>> kernel, bias = head_from_classifier(clf)
+    >>> kernel.shape, bias.shape
+    ((1, 2), (2,))
     """
-    kernel, bias = classifier.coef_.T, classifier.intercept_
+    coef = getattr(classifier, "coef_", None)
+    intercept = getattr(classifier, "intercept_", None)
+    if coef is None or intercept is None:
+        raise TypeError(f"classifier must be a fitted linear classifier with coef_ and "
+                        f"intercept_, got {_validate.shown(classifier)}")
+    coef = _validate.finite_array("classifier.coef_", coef, ndim=2)
+    intercept = _validate.finite_array("classifier.intercept_", intercept,
+                                       shape=(coef.shape[0],))
+    if coef.shape[0] == 1:  # binary: one logit z for class 1; softmax([-z/2, z/2]) matches
+        coef = np.concatenate([-coef / 2, coef / 2])
+        intercept = np.concatenate([-intercept / 2, intercept / 2])
+    kernel, bias = coef.T, intercept
     if scaler is not None:
-        kernel = kernel / scaler.scale_[:, None]
-        bias = bias - scaler.mean_ @ kernel
+        if getattr(scaler, "scale_", None) is None or getattr(scaler, "mean_", None) is None:
+            raise TypeError(f"scaler must be a fitted StandardScaler (with scale_ and mean_), "
+                            f"got {_validate.shown(scaler)}")
+        scale = _validate.finite_array("scaler.scale_", scaler.scale_, shape=(len(kernel),))
+        mean = _validate.finite_array("scaler.mean_", scaler.mean_, shape=(len(kernel),))
+        if scale.min() <= 0:
+            raise ValueError(f"scaler.scale_ must be positive, got {float(scale.min())!r}")
+        kernel = kernel / scale[:, None]
+        bias = bias - mean @ kernel
     return [kernel.astype(np.float32), bias.astype(np.float32)]
