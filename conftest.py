@@ -4,7 +4,12 @@
   empty artifact folder, to prove that no notebook depends on another having run first.
 - What each notebook prints is recorded, so that it can be compared with the book build's own
   execution of the same notebook (``tests/test_reproducible.py``).
-- The tests that need the built website run last, after one book build.
+- The tests that need the built website run last, after one book build. That build starts in
+  the background as soon as the tests are collected and runs while the unit tests and nbval run
+  (two independent executions of every notebook at once, one CPU thread each on a 2-core
+  machine; ``NT_BOOK_CONCURRENT=0`` builds it afterwards instead).
+- When each phase started and ended is written to ``_build/records/phases.json``, so that
+  ``make bench`` can show where the time goes.
 """
 
 import json
@@ -14,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -21,14 +27,28 @@ import pytest
 ROOT = Path(__file__).resolve().parent
 BUILD = ROOT / "_build" / "html"
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tools"))
 
 from notebook_rules import NBVAL_RECORDS, text_outputs  # noqa: E402
 
 _ORDER_SEED = int(os.environ.get("NT_NOTEBOOK_ORDER_SEED", random.SystemRandom().randrange(10**6)))
+# Passed on to pytest-xdist's workers (started after this), so that all shuffle alike.
+os.environ["NT_NOTEBOOK_ORDER_SEED"] = str(_ORDER_SEED)
+PHASES = ROOT / "_build" / "records" / "phases.json"
+BOOK_LOG = ROOT / "_build" / "records" / "book-build.log"
+
+
+def _cores():
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def _under_xdist(config):
+    return hasattr(config, "workerinput")
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "book: needs the website built by `jupyter-book build`")
+    _phases["start"] = time.time()
 
 
 def pytest_report_header(config):
@@ -57,6 +77,61 @@ def pytest_collection_modifyitems(config, items):
         return (group, rank.get(nb, 0))
 
     items.sort(key=key)  # stable: cells stay in order inside a notebook
+    if _under_xdist(config) and any(item.get_closest_marker("book") for item in items):
+        raise pytest.UsageError(
+            "the website tests need every notebook's nbval record and one book build: run them "
+            "without -n, in a second session after the notebooks (make test does this), e.g. "
+            "pytest -n 2 -m 'not book' && pytest -m book")
+
+
+# -- the book build, in the background while the other tests run --------------------------------
+
+_phases = {}
+_book = {"process": None, "log": None, "env": None}
+
+
+def _book_command():
+    return [str(Path(sys.executable).with_name("jupyter-book")),
+            "build", str(ROOT), "-W", "-n", "--keep-going", "--all"]
+
+
+def _book_env():
+    """The book build's environment: its own new artifact folder."""
+    if _book["env"] is None:
+        _book["env"] = {**os.environ,
+                        "NEUROTRANSFER_HOME": _fresh_artifact_folder("nt-artifacts-book-")}
+    return _book["env"]
+
+
+def _concurrent():
+    return os.environ.get("NT_BOOK_CONCURRENT", "1" if _cores() >= 2 else "0") != "0"
+
+
+def pytest_collection_finish(session):
+    """Start the book build now if book tests will run, and give each kernel its share of CPUs."""
+    config = session.config
+    if config.option.collectonly or _under_xdist(config) or os.environ.get("NT_PREBUILT_BOOK"):
+        return
+    if not any(item.get_closest_marker("book") for item in session.items):
+        return
+    if not _concurrent():
+        return
+    # Two executions share the machine: each kernel gets half the cores, the same number in
+    # both, so that the reproducibility test compares like with like.
+    os.environ.setdefault("NT_THREADS", str(max(1, _cores() // 2)))
+    BOOK_LOG.parent.mkdir(parents=True, exist_ok=True)
+    _book["log"] = BOOK_LOG.open("w", encoding="utf-8")
+    _phases["book_build_start"] = time.time()
+    _book["process"] = subprocess.Popen(
+        _book_command(), cwd=ROOT, env=_book_env(), stdout=_book["log"],
+        stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def pytest_report_collectionfinish(config, start_path, items):
+    if _book["process"] is not None:
+        return (f"book build: started in the background (log: {BOOK_LOG.relative_to(ROOT)}); "
+                f"every kernel uses NT_THREADS={os.environ['NT_THREADS']}")
+    return None
 
 
 _current_notebook = {"item": None, "outputs": None}
@@ -73,10 +148,18 @@ def _fresh_artifact_folder(prefix):
 def pytest_runtest_setup(item):
     """Before a notebook's kernel starts, give it a fresh, empty artifact folder."""
     nb = _notebook_of(item)
+    kind = "book" if item.get_closest_marker("book") else ("nbval" if nb is not None else "units")
+    _phases.setdefault(f"{kind}_start", time.time())
     if nb is not None and nb is not _current_notebook["item"]:
         _flush_record()
         os.environ["NEUROTRANSFER_HOME"] = _fresh_artifact_folder("nt-artifacts-")
         _current_notebook.update(item=nb, outputs=[])
+
+
+def pytest_runtest_teardown(item, nextitem):
+    nb = _notebook_of(item)
+    kind = "book" if item.get_closest_marker("book") else ("nbval" if nb is not None else "units")
+    _phases[f"{kind}_end"] = time.time()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -98,6 +181,18 @@ def _flush_record():
 
 def pytest_sessionfinish(session, exitstatus):
     _flush_record()
+    process = _book["process"]
+    if process is not None and process.poll() is None:  # interrupted: stop the build too
+        os.killpg(process.pid, 15)
+        process.wait()
+    if _book["log"] is not None:
+        _book["log"].close()
+    if not _under_xdist(session.config) and _phases:
+        _phases["end"] = time.time()
+        PHASES.parent.mkdir(parents=True, exist_ok=True)
+        PHASES.write_text(json.dumps({**_phases, "exitstatus": int(exitstatus),
+                                      "concurrent": _book["process"] is not None,
+                                      "threads": os.environ.get("NT_THREADS")}, indent=1))
     for folder in _artifact_folders:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -107,21 +202,25 @@ def built_book():
     """Build the website once per test session, with warnings as errors; return its folder.
 
     The build executes every notebook again, in a fresh kernel each, sharing one new artifact
-    folder. While working on the site tests, ``NT_PREBUILT_BOOK=path/to/html`` reuses a finished
-    build.
+    folder. It has usually been running in the background since the tests were collected; this
+    waits for it. While working on the site tests, ``NT_PREBUILT_BOOK=path/to/html`` reuses a
+    finished build.
     """
     _flush_record()
     if os.environ.get("NT_PREBUILT_BOOK"):
         return Path(os.environ["NT_PREBUILT_BOOK"])
-    command = [
-        str(Path(sys.executable).with_name("jupyter-book")),
-        "build", str(ROOT), "-W", "-n", "--keep-going", "--all",
-    ]
-    env = {**os.environ, "NEUROTRANSFER_HOME": _fresh_artifact_folder("nt-artifacts-book-")}
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
-    if result.returncode != 0:
-        pytest.fail(
-            "the book build failed:\n" + result.stdout[-6000:] + "\n" + result.stderr[-6000:],
-            pytrace=False,
-        )
+    process = _book["process"]
+    if process is not None:
+        returncode = process.wait()
+        _book["log"].close()
+        output = BOOK_LOG.read_text(encoding="utf-8", errors="replace")
+        _phases["book_build_end"] = BOOK_LOG.stat().st_mtime  # its last line: when it ended
+    else:
+        _phases["book_build_start"] = time.time()
+        result = subprocess.run(_book_command(), cwd=ROOT, capture_output=True, text=True,
+                                env=_book_env())
+        returncode, output = result.returncode, result.stdout + "\n" + result.stderr
+    _phases.setdefault("book_build_end", time.time())
+    if returncode != 0:
+        pytest.fail("the book build failed:\n" + output[-12000:], pytrace=False)
     return BUILD

@@ -15,6 +15,9 @@ from neurotransfer import _validate
 #: Environment variable that shifts every seed list a notebook draws with :func:`seeds`.
 SEED_OFFSET_VARIABLE = "NT_SEED_OFFSET"
 
+#: Environment variable that sets the thread count of :func:`setup` when ``threads`` is None.
+THREADS_VARIABLE = "NT_THREADS"
+
 #: Environment settings applied before TensorFlow is first imported.
 TF_ENVIRONMENT = {
     "TF_CPP_MIN_LOG_LEVEL": "3",  # no C++ INFO/WARNING lines at import
@@ -37,8 +40,10 @@ def setup(seed=0, threads=None):
         Seed for :mod:`random`, NumPy's global generator and TensorFlow/Keras.
     threads : int or None, default None
         Threads TensorFlow may use within and between operations. ``None`` uses
-        the number of CPU cores this process may run on. Only the first call
-        sets it (TensorFlow cannot change it once running).
+        the environment variable ``NT_THREADS`` when set (a test run that executes
+        two notebooks at once gives each one thread), else the number of CPU cores
+        this process may run on. Only the first call sets it (TensorFlow cannot
+        change it once running).
 
     Returns
     -------
@@ -74,6 +79,11 @@ def setup(seed=0, threads=None):
     import tensorflow as tf
 
     tf.get_logger().setLevel("ERROR")
+    text = os.environ.get(THREADS_VARIABLE, "").strip()
+    if threads is None and text:
+        if not text.isdigit() or int(text) < 1:
+            raise ValueError(f"{THREADS_VARIABLE} must be a positive integer, got {text!r}")
+        threads = int(text)
     if threads is None:
         threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
             os.cpu_count() or 1
