@@ -42,13 +42,28 @@ def _cores():
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
+def _cpu():
+    """CPU seconds (user + system) of this process and of its children that have ended."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    done = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + done.ru_utime + done.ru_stime
+
+
+def _mark(name):
+    """Record when a phase boundary passed, in wall-clock and CPU seconds."""
+    _phases[name] = time.time()
+    _phases[name + "_cpu"] = _cpu()
+
+
 def _under_xdist(config):
     return hasattr(config, "workerinput")
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "book: needs the website built by `jupyter-book build`")
-    _phases["start"] = time.time()
+    _mark("start")
 
 
 def pytest_report_header(config):
@@ -121,7 +136,7 @@ def pytest_collection_finish(session):
     os.environ.setdefault("NT_THREADS", str(max(1, _cores() // 2)))
     BOOK_LOG.parent.mkdir(parents=True, exist_ok=True)
     _book["log"] = BOOK_LOG.open("w", encoding="utf-8")
-    _phases["book_build_start"] = time.time()
+    _mark("book_build_start")
     _book["process"] = subprocess.Popen(
         _book_command(), cwd=ROOT, env=_book_env(), stdout=_book["log"],
         stderr=subprocess.STDOUT, start_new_session=True)
@@ -149,7 +164,8 @@ def pytest_runtest_setup(item):
     """Before a notebook's kernel starts, give it a fresh, empty artifact folder."""
     nb = _notebook_of(item)
     kind = "book" if item.get_closest_marker("book") else ("nbval" if nb is not None else "units")
-    _phases.setdefault(f"{kind}_start", time.time())
+    if f"{kind}_start" not in _phases:
+        _mark(f"{kind}_start")
     if nb is not None and nb is not _current_notebook["item"]:
         _flush_record()
         os.environ["NEUROTRANSFER_HOME"] = _fresh_artifact_folder("nt-artifacts-")
@@ -159,7 +175,7 @@ def pytest_runtest_setup(item):
 def pytest_runtest_teardown(item, nextitem):
     nb = _notebook_of(item)
     kind = "book" if item.get_closest_marker("book") else ("nbval" if nb is not None else "units")
-    _phases[f"{kind}_end"] = time.time()
+    _mark(f"{kind}_end")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -188,7 +204,7 @@ def pytest_sessionfinish(session, exitstatus):
     if _book["log"] is not None:
         _book["log"].close()
     if not _under_xdist(session.config) and _phases:
-        _phases["end"] = time.time()
+        _mark("end")
         PHASES.parent.mkdir(parents=True, exist_ok=True)
         PHASES.write_text(json.dumps({**_phases, "exitstatus": int(exitstatus),
                                       "concurrent": _book["process"] is not None,
@@ -211,16 +227,20 @@ def built_book():
         return Path(os.environ["NT_PREBUILT_BOOK"])
     process = _book["process"]
     if process is not None:
-        returncode = process.wait()
+        # wait4, not wait: it also tells how much CPU the build and its kernels used.
+        _, status, usage = os.wait4(process.pid, 0)
+        returncode = process.returncode = os.waitstatus_to_exitcode(status)
+        _phases["book_build_cpu"] = usage.ru_utime + usage.ru_stime
         _book["log"].close()
         output = BOOK_LOG.read_text(encoding="utf-8", errors="replace")
         _phases["book_build_end"] = BOOK_LOG.stat().st_mtime  # its last line: when it ended
     else:
-        _phases["book_build_start"] = time.time()
+        _mark("book_build_start")
         result = subprocess.run(_book_command(), cwd=ROOT, capture_output=True, text=True,
                                 env=_book_env())
         returncode, output = result.returncode, result.stdout + "\n" + result.stderr
-    _phases.setdefault("book_build_end", time.time())
+        _mark("book_build_end")
+        _phases["book_build_cpu"] = _phases["book_build_end_cpu"] - _phases["book_build_start_cpu"]
     if returncode != 0:
         pytest.fail("the book build failed:\n" + output[-12000:], pytrace=False)
     return BUILD
