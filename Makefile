@@ -20,7 +20,7 @@ help:
 	@echo "make book-fast  rebuild the website, re-running only notebooks whose code changed"
 	@echo "                (cached; a change under src/ re-runs them all)"
 	@echo "make bench      time each phase of the install and of make test, and every notebook"
-	@echo "                alone; writes chapters/appendix/runtime_table.md"
+	@echo "                alone; writes chapters/appendix/test_phases.md, runtime_table.md"
 	@echo "make seeds      run the notebooks that compare methods on seed sets 5-9 and 10-14"
 	@echo "make serve      serve the built website on http://127.0.0.1:8000"
 	@echo "make lab        open the notebooks in JupyterLab"

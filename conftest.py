@@ -172,6 +172,7 @@ def pytest_runtest_setup(item):
         _current_notebook.update(item=nb, outputs=[])
 
 
+@pytest.hookimpl(trylast=True)  # after the teardown that stops a notebook's kernel
 def pytest_runtest_teardown(item, nextitem):
     nb = _notebook_of(item)
     kind = "book" if item.get_closest_marker("book") else ("nbval" if nb is not None else "units")
