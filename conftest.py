@@ -92,11 +92,11 @@ def pytest_collection_modifyitems(config, items):
         return (group, rank.get(nb, 0))
 
     items.sort(key=key)  # stable: cells stay in order inside a notebook
-    if _under_xdist(config) and any(item.get_closest_marker("book") for item in items):
-        raise pytest.UsageError(
-            "the website tests need every notebook's nbval record and one book build: run them "
-            "without -n, in a second session after the notebooks (make test does this), e.g. "
-            "pytest -n 2 -m 'not book' && pytest -m book")
+
+
+_XDIST_BOOK = ("the website tests need every notebook's nbval record and one book build, so they "
+               "do not run under pytest -n: run them in a second session after the notebooks, "
+               "e.g. pytest -n 2 -m 'not book' && pytest -m book (make test needs neither)")
 
 
 # -- the book build, in the background while the other tests run --------------------------------
@@ -164,6 +164,8 @@ def pytest_runtest_setup(item):
     """Before a notebook's kernel starts, give it a fresh, empty artifact folder."""
     nb = _notebook_of(item)
     kind = "book" if item.get_closest_marker("book") else ("nbval" if nb is not None else "units")
+    if kind == "book" and _under_xdist(item.config):
+        pytest.fail(_XDIST_BOOK, pytrace=False)
     if f"{kind}_start" not in _phases:
         _mark(f"{kind}_start")
     if nb is not None and nb is not _current_notebook["item"]:
