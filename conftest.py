@@ -64,6 +64,14 @@ def _under_xdist(config):
 def pytest_configure(config):
     config.addinivalue_line("markers", "book: needs the website built by `jupyter-book build`")
     _mark("start")
+    workers = getattr(config.option, "numprocesses", None)
+    if workers and not _under_xdist(config):
+        # Under pytest -n: a notebook's cells stay together, in order, in one worker's kernel,
+        # and the kernels running at once share the cores.
+        if getattr(config.option, "dist", "no") == "load":
+            config.option.dist = "loadfile"
+        count = workers if isinstance(workers, int) else _cores()
+        os.environ.setdefault("NT_THREADS", str(max(1, _cores() // max(1, count))))
 
 
 def pytest_report_header(config):
