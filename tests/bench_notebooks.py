@@ -1,15 +1,20 @@
-"""Measure every notebook's run time and peak memory, one at a time, each in a fresh kernel.
+"""Measure where the time of the course's commands goes: each phase, then each notebook alone.
 
-``make bench`` runs this file. It executes each notebook under ``chapters/`` in its own process
-(kernel start and TensorFlow import included, artifact folder empty), plus a *floor* notebook
-that only starts the kernel and imports TensorFlow and the helper package, and writes
+``make bench`` runs this file twice. First, online, ``--install-only`` times a fresh install of
+``requirements.txt`` into a new virtual environment (pip's cache as it is). Then, offline:
 
-- ``chapters/appendix/runtime_table.md`` (shown on the book's execution-statistics page), and
-- ``chapters/appendix/runtimes.csv`` (for tools),
+1. the phases of ``make test``: the prerequisites check, lint, and one run of the test command,
+   whose session records when each phase started and ended (``_build/records/phases.json``):
+   unit tests and doctests, the notebooks under nbval, the book build (which runs beside those
+   two), and the website tests. Written to ``chapters/appendix/test_phases.md``.
+2. each notebook under ``chapters/`` in its own process (kernel start and TensorFlow import
+   included, artifact folder empty), plus a *floor* notebook that only starts the kernel and
+   imports TensorFlow and the helper package. Written to ``chapters/appendix/runtime_table.md``
+   (shown on the book's execution-statistics page) and ``chapters/appendix/runtimes.csv``, with
+   the machine's core count and the package versions. The budget (each notebook <= 60 s, median
+   <= 3x the floor, all together <= 10 min) is checked in the report, which flags what misses it.
 
-with the machine's core count and the package versions. The budget (each notebook <= 60 s,
-median <= 3x the floor, all together <= 10 min) is checked in the report, which flags what
-misses it.
+``--skip-test`` or ``--skip-notebooks`` leaves out one of the two (and keeps its file).
 """
 
 import argparse
@@ -18,6 +23,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -30,6 +36,11 @@ from pathlib import Path
 from notebook_rules import ROOT, notebooks_on_disk
 
 TABLE = ROOT / "chapters" / "appendix" / "runtime_table.md"
+PHASE_TABLE = ROOT / "chapters" / "appendix" / "test_phases.md"
+RECORDS = ROOT / "_build" / "records"
+INSTALL_RECORD = RECORDS / "install.json"
+PHASES = RECORDS / "phases.json"
+BUDGET_TEST_S = 420.0
 CSV = ROOT / "chapters" / "appendix" / "runtimes.csv"
 BUDGET_EACH_S = 60.0
 BUDGET_MEDIAN_OVER_FLOOR = 3.0
@@ -132,15 +143,145 @@ def report(rows, floor):
     return "\n".join(lines), problems
 
 
+def _timed(command, **kwargs):
+    """Run a command; return (wall seconds, user+sys CPU seconds of it, exit code)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    code = subprocess.run(command, cwd=ROOT, check=False, **kwargs).returncode
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, code
+
+
+def measure_install():
+    """Time a fresh install of requirements.txt into a new virtual environment."""
+    with tempfile.TemporaryDirectory(prefix="nt-bench-venv-") as folder:
+        venv = Path(folder) / "venv"
+        wall_venv, cpu_venv, code = _timed([sys.executable, "-m", "venv", str(venv)])
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+        wall_pip, cpu_pip, code_pip = (0.0, 0.0, code) if code else _timed(
+            pip + ["-r", "requirements.txt"])
+    record = {"install_s": wall_venv + wall_pip, "install_cpu_s": cpu_venv + cpu_pip,
+              "ok": code == 0 and code_pip == 0}
+    RECORDS.mkdir(parents=True, exist_ok=True)
+    INSTALL_RECORD.write_text(json.dumps(record), encoding="utf-8")
+    print(f"install: {record['install_s']:.0f} s ({'ok' if record['ok'] else 'FAILED'})")
+    return 0 if record["ok"] else 1
+
+
+def measure_phases():
+    """Time the prerequisites check, lint and the test command; return the phase rows."""
+    rows = []
+    if INSTALL_RECORD.exists():
+        install = json.loads(INSTALL_RECORD.read_text(encoding="utf-8"))
+        rows.append(("install: new .venv from requirements.txt (pip cache as it was)",
+                     install["install_s"], install["install_cpu_s"]))
+    wall, cpu, _ = _timed(["bash", "tools/prerequisites.sh", "check", "test"])
+    rows.append(("prerequisites check", wall, cpu))
+    ruff = str(Path(sys.executable).with_name("ruff"))
+    wall, cpu, _ = _timed([ruff, "check", "--quiet", "conftest.py", "src", "tests", "chapters",
+                           "tools"])
+    rows.append(("lint", wall, cpu))
+    shutil.rmtree(RECORDS / "nbval", ignore_errors=True)
+    PHASES.unlink(missing_ok=True)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    wall, cpu, code = _timed([sys.executable, "-m", "pytest", "-q"])
+    phases = json.loads(PHASES.read_text(encoding="utf-8")) if PHASES.exists() else {}
+
+    def span(a, b):
+        return phases[b] - phases[a] if a in phases and b in phases else float("nan")
+
+    def cpu_span(a, b):
+        return span(a + "_cpu", b + "_cpu")
+
+    nan = float("nan")
+    build_end = phases.get("book_build_end", nan)
+    website_start = max(phases.get("book_start", build_end), build_end)
+    # The build's CPU time is added to the test process's when the build is waited for, in the
+    # first website test's set-up: take it out of the website tests' share.
+    website_cpu = cpu_span("book_start", "book_end") - (
+        phases.get("book_build_cpu", nan) if phases.get("concurrent") else 0.0)
+    rows += [
+        ("pytest: start and collection", span("start", "units_start"),
+         cpu_span("start", "units_start")),
+        ("unit tests and doctests", span("units_start", "units_end"),
+         cpu_span("units_start", "units_end")),
+        ("every notebook under nbval", span("nbval_start", "nbval_end"),
+         cpu_span("nbval_start", "nbval_end")),
+        ("book build, which executes every notebook again"
+         + (" (in the background, beside the two rows above)" if phases.get("concurrent")
+            else ""),
+         span("book_build_start", "book_build_end"), phases.get("book_build_cpu", nan)),
+        ("waiting for the book build after nbval",
+         max(0.0, build_end - phases.get("nbval_end", build_end)), None),
+        ("website tests (pages, links, browser, reproducibility)",
+         phases.get("book_end", nan) - website_start, website_cpu),
+        ("**pytest, all of the above together**", wall, cpu),
+    ]
+    return rows, {"exit": code, "load": load, "threads": phases.get("threads"),
+                  "concurrent": phases.get("concurrent")}
+
+
+def phase_report(rows, info):
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    test_total = sum(w for name, w, _ in rows if name in {"prerequisites check", "lint"}) \
+        + rows[-1][1]
+    lines = [
+        f"Measured on {date.today().isoformat()} with `make bench`: {cores} CPU cores "
+        f"({cpu_model()}), load average {info['load']:.1f} when the tests started, "
+        f"Python {platform.python_version()}. The book build ran "
+        + ("in the background while the unit tests and nbval ran, every kernel with "
+           f"NT_THREADS={info['threads']}." if info["concurrent"]
+           else "after the notebooks, not beside them."),
+        "",
+        "| phase | wall time (s) | CPU time, user + system (s) |",
+        "| --- | ---: | ---: |",
+    ]
+    for name, wall, cpu in rows:
+        lines.append(f"| {name} | {wall:.0f} | {'' if cpu is None else f'{cpu:.0f}'} |")
+    lines += [
+        "",
+        f"`make test` on an installed `.venv` (prerequisites check, lint, pytest): "
+        f"{test_total:.0f} s = {test_total / 60:.1f} min (budget {BUDGET_TEST_S / 60:.0f} min"
+        + ("; **over budget**" if test_total > BUDGET_TEST_S else "") + "); "
+        + ("every test passed." if info["exit"] == 0
+           else f"**pytest exit status {info['exit']}**."),
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--one", help="internal: execute this notebook and print JSON")
+    parser.add_argument("--install-only", action="store_true",
+                        help="only time a fresh install (needs the network)")
+    parser.add_argument("--skip-test", action="store_true", help="leave out the test phases")
+    parser.add_argument("--skip-notebooks", action="store_true",
+                        help="leave out the notebooks run alone")
     args = parser.parse_args()
     if args.one:
         error, peak_mb = run_one(args.one)
         print(json.dumps({"error": error, "peak_mb": peak_mb}))
         return 0
+    if args.install_only:
+        return measure_install()
+    status = 0
+    if not args.skip_test:
+        rows, info = measure_phases()
+        markdown = phase_report(rows, info)
+        PHASE_TABLE.write_text(markdown, encoding="utf-8")
+        print(markdown)
+        print(f"wrote {PHASE_TABLE.relative_to(ROOT)}", flush=True)
+        status = 1 if info["exit"] != 0 else 0
+    if args.skip_notebooks:
+        return status
+    return max(status, bench_notebooks())
 
+
+def bench_notebooks():
+    """Time every notebook alone; write the runtime table and CSV; 1 if over budget."""
     import nbformat
 
     with tempfile.TemporaryDirectory() as folder:

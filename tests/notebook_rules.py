@@ -5,12 +5,23 @@ Kept apart from the tests so that a test can also show that the rules catch a ba
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SHELL_INSTALL = re.compile(r"^\s*(!|%)\s*(pip|conda|mamba|apt|apt-get|uv)\b|pip install", re.M)
+sys.path.insert(0, str(ROOT / "tools"))
+
+import colab_cell  # noqa: E402
+
+#: A cell that installs packages: a shell or magic command, or pip called from Python. The one
+#: exception is the Colab cell of ``tools/colab_cell.py``, exactly as that file makes it.
+SHELL_INSTALL = re.compile(
+    r"^\s*(!|%)\s*(pip|conda|mamba|apt|apt-get|uv)\b|pip\s+install"
+    r"|[\"']pip[\"']\s*,\s*[\"']install[\"']|\bpip\.main\b|ensurepip|get-pip",
+    re.M,
+)
 TEMPLATE_HEADINGS = ("## Summary", "## Further reading", "## Exercises")
 #: Tag of a cell that only reports a wall-clock time (left out of the reproducibility comparison).
 WALL_CLOCK = "wall-clock"
@@ -45,9 +56,23 @@ def notebook_problems(path):
         problems.append("no cell does 'import neurotransfer as nt'")
     if not any("nt.setup(" in c for c in code):
         problems.append("no cell calls nt.setup()")
-    for i, source in enumerate(code):
+    colab = colab_cell.cell_source(ROOT)
+    for i, (cell, source) in enumerate(zip(code_cells, code, strict=True)):
+        if colab_cell.is_colab_cell(cell):
+            if source != colab:
+                problems.append(f"code cell {i} is a stale Colab cell: run python "
+                                "tools/colab_cell.py")
+            elif i + 1 >= len(code) or not re.search(r"^import neurotransfer as nt$",
+                                                     code[i + 1], re.M):
+                problems.append(f"code cell {i}, the Colab cell, must come right before the "
+                                "setup cell")
+            elif cell.get("metadata", {}).get("tags") != colab_cell.TAGS:
+                problems.append(f"code cell {i}, the Colab cell, must be tagged only hide-input")
+            continue
         if SHELL_INSTALL.search(source):
             problems.append(f"code cell {i} installs packages from the shell")
+    if sum(colab_cell.is_colab_cell(c) for c in code_cells) > 1:
+        problems.append("more than one Colab cell")
     for i, (cell, source) in enumerate(zip(code_cells, code, strict=True)):
         if WALL_CLOCK in cell.get("metadata", {}).get("tags", []) and re.search(
             r"^\s*assert\b", source, re.M

@@ -73,3 +73,15 @@ def test_rules_catch_an_assert_in_a_wall_clock_cell(tmp_path):
         nb["cells"].append(_code_cell("assert seconds < 5", tags=["wall-clock"]))
 
     assert any("wall-clock" in p for p in _problems_after(tmp_path, spoil))
+
+
+def test_the_colab_cell_is_in_every_notebook_or_in_none():
+    """Once tools/colab_cell.py has put the Colab cell in, no notebook may lack it."""
+    from colab_cell import is_colab_cell
+
+    has = {str(p): any(is_colab_cell(c) for c in
+                       json.loads((ROOT / p).read_text(encoding="utf-8"))["cells"])
+           for p in NOTEBOOKS}
+    if any(has.values()):
+        assert [p for p, found in has.items() if not found] == [], (
+            "run python tools/colab_cell.py")

@@ -14,6 +14,9 @@ from neurotransfer import _validate
 #: Environment variable that shifts every seed list a notebook draws with :func:`seeds`.
 SEED_OFFSET_VARIABLE = "NT_SEED_OFFSET"
 
+#: Environment variable that sets the thread count of :func:`setup` when ``threads`` is None.
+THREADS_VARIABLE = "NT_THREADS"
+
 #: Environment settings applied before TensorFlow is first imported.
 TF_ENVIRONMENT = {
     "TF_CPP_MIN_LOG_LEVEL": "3",  # no C++ INFO/WARNING lines at import
@@ -30,6 +33,16 @@ def _cores():
     return os.cpu_count() or 1
 
 
+def _threads_from_environment():
+    """The thread count set by ``NT_THREADS``, or ``None`` when it is unset."""
+    text = os.environ.get(THREADS_VARIABLE, "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{THREADS_VARIABLE} must be a positive integer, got {text!r}")
+    return int(text)
+
+
 def setup(seed=0, threads=None):
     """Seed Python, NumPy and TensorFlow and make TensorFlow quiet and deterministic.
 
@@ -42,7 +55,9 @@ def setup(seed=0, threads=None):
         Seed for :mod:`random`, NumPy's global generator and TensorFlow/Keras.
     threads : int or None, default None
         Threads TensorFlow may use within and between operations. ``None`` uses
-        the number of CPU cores this process may run on. TensorFlow fixes its
+        the environment variable ``NT_THREADS`` when set (a test run that executes
+        two notebooks at once gives each one thread), else the number of CPU cores
+        this process may run on. TensorFlow fixes its
         thread count when it runs its first operation; asking for a different
         count after that cannot take effect, so it issues a ``RuntimeWarning``
         (restart the kernel and call ``setup`` first to change it).
@@ -77,7 +92,7 @@ def setup(seed=0, threads=None):
     import tensorflow as tf
 
     tf.get_logger().setLevel("ERROR")
-    wanted = _cores() if asked is None else asked
+    wanted = asked or _threads_from_environment() or _cores()
     threading = tf.config.threading
     if threading.get_intra_op_parallelism_threads() != wanted:
         try:
