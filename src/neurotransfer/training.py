@@ -131,10 +131,16 @@ def reinitialise(model, seed=0):
     independent of Keras' global random state.
     """
     _validate.keras_model("model", model)
-    rng = np.random.default_rng(_validate.seed("seed", seed))
+    _redraw(model, _validate.seed("seed", seed))
+    return model
+
+
+def _redraw(model, seed):
+    """The work of :func:`reinitialise` on anything with ``layers`` (a nested model or wrapper)."""
+    rng = np.random.default_rng(seed)
     for layer in model.layers:
         if hasattr(layer, "layers"):  # a nested model such as the base
-            reinitialise(layer, seed=int(rng.integers(2**31)))
+            _redraw(layer, int(rng.integers(2**31)))
             continue
         new = []
         for w in layer.weights:
@@ -161,4 +167,3 @@ def reinitialise(model, seed=0):
                 new.append(np.asarray(w))
         if new:
             layer.set_weights([v.astype(np.float32) for v in new])
-    return model
