@@ -30,16 +30,10 @@ RateFit.__doc__ = """Result of :func:`fit_relu` and :func:`fit_softplus`: ``slop
 
 
 def _lif_settings(dt, tau, resistance, v_rest, v_reset, v_threshold, t_ref):
+    """The checked LIF parameters (the same rules as the cell of :mod:`neurotransfer.neurons`)."""
     dt = _validate.positive("dt", dt)
-    tau = _validate.positive("tau", tau)
-    resistance = _validate.positive("resistance", resistance)
-    v_rest = _validate.number("v_rest", v_rest)
-    v_reset = _validate.number("v_reset", v_reset)
-    v_threshold = _validate.number("v_threshold", v_threshold)
-    if not v_threshold > v_reset:
-        raise ValueError(f"v_threshold must be above v_reset, got v_threshold={v_threshold!r} "
-                         f"and v_reset={v_reset!r}")
-    t_ref = _validate.number("t_ref", t_ref, minimum=0.0)
+    tau, resistance, v_rest, v_reset, v_threshold, t_ref = neurons._check_params(
+        tau, resistance, v_rest, v_reset, v_threshold, t_ref)
     return dict(dt=dt, tau=tau, resistance=resistance, v_rest=v_rest, v_reset=v_reset,
                 v_threshold=v_threshold, ref_steps=int(round(t_ref / dt)))
 
