@@ -413,3 +413,86 @@ def test_learning_curves_draw_one_line_per_condition(xy, sizes):
         refused(sweeps.plot_learning_curves, "rows", [{"seed": 0}], ax)
     finally:
         plt.close(fig)
+
+
+# ---- Fashion-MNIST (the real files of the system package) ----
+
+FASHION_SIZES = {"train": 50_000, "val": 10_000, "test": 10_000}
+
+
+@covers(data.fashion_mnist, data.Fashion)
+@slow_settings
+@given(st.sampled_from(sorted(FASHION_SIZES)), st.lists(st.integers(0, 9_999), min_size=1,
+                                                        max_size=20))
+def test_fashion_splits_have_the_documented_shapes_range_and_balance(split, rows):
+    part = data.fashion_mnist(split)
+    n = FASHION_SIZES[split]
+    assert isinstance(part, data.Fashion) and part is data.fashion_mnist(split)  # kept in memory
+    assert part.images.shape == (n, 28, 28) and part.images.dtype == np.float32
+    assert part.x.shape == (n, 784) and np.may_share_memory(part.x, part.images)
+    assert part.y.shape == (n,) and part.y.dtype == np.int64
+    assert np.bincount(part.y, minlength=10).tolist() == [n // 10] * 10   # stratified, balanced
+    chosen = part.images[rows]
+    assert chosen.min() >= 0.0 and chosen.max() <= 1.0 and np.all(chosen.max(axis=(1, 2)) > 0)
+    np.testing.assert_array_equal(part.x[rows], chosen.reshape(len(rows), -1))
+    assert np.all(chosen * 255 == np.round(chosen * 255))   # grey levels of 8-bit images
+    assert not (part.images.flags.writeable or part.y.flags.writeable)
+
+
+@covers(data.fashion_mnist)
+@given(st.one_of(st.text(max_size=8).filter(lambda s: s not in FASHION_SIZES),
+                 st.sampled_from([None, 0, ["train"], "Train", b"test"])))
+def test_fashion_mnist_refuses_an_unknown_split(split):
+    refused(data.fashion_mnist, "split", split)
+
+
+FASHION_FILES = sorted(data.FASHION_MNIST_SHA256)
+
+
+def _linked_fashion_folder(folder, leave_out=(), junk=None):
+    """``folder`` with links to the installed files, except those left out; ``junk`` (bytes)
+    replaces the training images."""
+    from pathlib import Path
+
+    source = data.fashion_mnist_folder()
+    for name in FASHION_FILES:
+        if name in leave_out:
+            continue
+        original = next(p for p in (source / f"{name}.gz", source / name) if p.is_file())
+        target = Path(folder) / original.name
+        if junk is not None and name == "train-images-idx3-ubyte":
+            target.write_bytes(junk)
+        else:
+            target.symlink_to(original)
+
+
+@covers(data.fashion_mnist_folder, data.FashionMNISTError, data.fashion_mnist)
+@given(st.binary(max_size=64), st.booleans())
+def test_fashion_files_that_are_altered_are_refused(junk, keep_gzip):
+    import gzip
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        _linked_fashion_folder(folder, junk=gzip.compress(junk) if keep_gzip else junk)
+        patch.setenv(data.FASHION_MNIST_VARIABLE, folder)
+        assert str(data.fashion_mnist_folder()) == folder   # the variable's folder comes first
+        with pytest.raises(data.FashionMNISTError) as info:
+            data.fashion_mnist("test")
+        assert isinstance(info.value, ValueError) and "train-images" in str(info.value)
+
+
+@covers(data.fashion_mnist_folder, data.FashionMNISTError)
+@given(st.sets(st.sampled_from(FASHION_FILES), min_size=1))
+def test_a_folder_missing_any_fashion_file_is_passed_over(missing):
+    import tempfile
+
+    installed = data.fashion_mnist_folder()
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        _linked_fashion_folder(folder, leave_out=missing)
+        patch.setenv(data.FASHION_MNIST_VARIABLE, folder)
+        assert data.fashion_mnist_folder() == installed   # falls back to the system package
+        patch.setattr(data, "FASHION_MNIST_FOLDERS", ())
+        with pytest.raises(data.FashionMNISTError) as info:
+            data.fashion_mnist_folder()
+        message = str(info.value)
+        assert data.FASHION_MNIST_VARIABLE in message and "apt-get install" in message

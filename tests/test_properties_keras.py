@@ -22,6 +22,7 @@ from property_support import (
 import neurotransfer as nt
 from neurotransfer import (
     adapters,
+    descent,
     forgetting,
     models,
     pretrained,
@@ -147,6 +148,34 @@ def test_model_builders_give_the_asked_shapes_and_refuse_bad_sizes(width, hidden
     refused(models.small_mlp, "num_classes", width, hidden, 2.0)
     refused(models.source_text_mlp, "input_dim", 0)
     refused(models.small_cnn, "batch_norm", k, batch_norm="yes")
+
+
+@covers(models.fashion_cnn)
+@keras_settings
+@given(st.integers(2, 10), st.tuples(st.integers(1, 6), st.integers(1, 6)), st.integers(1, 12))
+def test_fashion_cnn_has_the_documented_layers_and_parameter_count(k, filters, dense):
+    f1, f2 = filters
+    model = models.fashion_cnn(num_classes=k, filters=filters, dense=dense)
+    assert model.input_shape == (None, 28, 28, 1) and model.output_shape == (None, k)
+    assert model.get_layer("conv_2").output.shape[1:] == (7, 7, f2)   # two stride-2 halvings
+    expected = (9 * f1 + f1) + (9 * f1 * f2 + f2) + (49 * f2 * dense + dense) + (dense * k + k)
+    assert model.count_params() == expected
+    probabilities = model(np.zeros((2, 28, 28, 1), "float32")).numpy()
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+
+
+@covers(models.fashion_cnn)
+@given(st.sampled_from(["num_classes", "filters", "dense", "name"]), st.data())
+def test_fashion_cnn_refuses_bad_sizes_before_keras_sees_them(name, data):
+    bad = {"num_classes": st.one_of(st.integers(max_value=1), NOT_INTEGERS),
+           "filters": st.one_of(st.lists(st.integers(1, 8), min_size=3, max_size=4),
+                                st.lists(st.integers(1, 8), max_size=1),
+                                st.tuples(st.integers(max_value=0), st.integers(1, 8)),
+                                st.sampled_from(["8,16", None, 8])),
+           "dense": st.one_of(st.integers(max_value=0), NOT_INTEGERS),
+           "name": st.sampled_from(["", "  ", None, 3])}[name]
+    value = data.draw(bad)
+    refused(lambda: models.fashion_cnn(**{name: value}), name)   # "filters[0]" names filters
 
 
 @covers(transfer.build_transfer_model, transfer.freeze, transfer.unfreeze, transfer.features)
@@ -304,3 +333,48 @@ def test_load_pretrained_refuses_an_unwritable_folder_before_training(name):
         refused(pretrained.load_pretrained, "folder", name, blocker / "weights")
     finally:
         pretrained.pretrain = original
+
+
+# ---- the adaptive optimisers against Keras 3.15.1 ----
+
+DYADIC = st.sampled_from([0.5, 0.75, 0.875, 0.9375])   # held exactly in float32 and float64
+
+
+@st.composite
+def keras_optimiser_pairs(draw, which):
+    """Our method ``which``, its settings, and the Keras optimiser with the same ones."""
+    lr = 2.0 ** -draw(st.integers(2, 8))   # Keras keeps the rate in float32: use exact ones
+    if which == "adagrad":
+        start = float(np.float32(draw(st.sampled_from([0.0, 0.1, 1.0]))))
+        return (descent.adagrad, dict(lr=lr, initial_accumulator=start),
+                keras.optimizers.Adagrad(learning_rate=lr, initial_accumulator_value=start))
+    if which == "rmsprop":
+        rho, momentum = draw(DYADIC), draw(st.sampled_from([0.0, 0.5, 0.875]))
+        return (descent.rmsprop, dict(lr=lr, rho=rho, momentum=momentum),
+                keras.optimizers.RMSprop(learning_rate=lr, rho=rho, momentum=momentum))
+    decay, beta1, beta2 = draw(st.sampled_from([0.0, 0.25])), draw(DYADIC), 1 - 2.0 ** -10
+    return (descent.adamw, dict(lr=lr, weight_decay=decay, beta1=beta1, beta2=beta2),
+            keras.optimizers.AdamW(learning_rate=lr, weight_decay=decay, beta_1=beta1,
+                                   beta_2=beta2))
+
+
+@covers(descent.adagrad, descent.rmsprop, descent.adamw)
+@pytest.mark.parametrize("which", ["adagrad", "rmsprop", "adamw"])
+@training_settings
+@given(st.data(), st.integers(1, 3).flatmap(
+    lambda d: st.tuples(finite_arrays((d, d), -2, 2), finite_arrays((d,), -3, 3))))
+def test_adaptive_methods_match_keras_on_random_quadratics(which, data, problem):
+    method, settings_, optimizer = data.draw(keras_optimiser_pairs(which))
+    m, w0 = problem
+    curvature = m @ m.T + 0.1 * np.eye(len(w0))   # a convex quadratic ½ wᵀAw, A random
+
+    def grad(w):
+        return curvature @ w
+
+    ours = method(grad, w0, steps=6, **settings_).w
+    var = keras.Variable(w0.astype(np.float64), dtype="float64")
+    theirs = [var.numpy().copy()]
+    for _ in range(6):
+        optimizer.apply_gradients([(keras.ops.convert_to_tensor(grad(var.numpy())), var)])
+        theirs.append(var.numpy().copy())
+    np.testing.assert_allclose(ours, np.array(theirs), rtol=1e-10, atol=1e-12)

@@ -5,6 +5,7 @@ import math
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 from property_support import (
     NON_FINITE,
     NOT_INTEGERS,
@@ -41,6 +42,10 @@ def test_optimisers_return_the_whole_path_and_go_downhill_on_a_bowl(method, w0, 
 @given(st.sampled_from(OPTIMISERS), st.sampled_from(["lr", "steps", "limit", "w0", "grad"]),
        st.data())
 def test_optimisers_refuse_bad_settings(method, name, data):
+    refuse_a_bad_setting(method, name, data)
+
+
+def refuse_a_bad_setting(method, name, data):
     bad = {"lr": NOT_POSITIVE, "limit": NOT_POSITIVE,
            "steps": st.one_of(NOT_INTEGERS, st.integers(max_value=-1)),
            "w0": finite_arrays((3,)).flatmap(spoiled),
@@ -245,3 +250,57 @@ def test_error_by_width_gives_one_finite_error_per_seed_and_width(widths, seed):
     refused(double_descent.error_by_width, "widths", x[:8], t[:8], x[8:], t[8:], [1.5])
     refused(double_descent.error_by_width, "t_test", x[:8], t[:8], x[8:], t[8:] + np.nan,
             widths)
+
+
+# ---- the adaptive methods Keras ships: AdaGrad, RMSProp, AdamW ----
+
+ADAPTIVE = [descent.adagrad, descent.rmsprop, descent.adamw]
+
+
+@covers(*ADAPTIVE)
+@given(st.sampled_from(ADAPTIVE), finite_arrays(st.integers(1, 4), 1, 10), st.data(),
+       st.floats(1e-4, 0.01), st.integers(1, 20))
+def test_adaptive_methods_go_downhill_on_convex_quadratics_at_small_rates(method, size, data, lr,
+                                                                          steps):
+    # f(w) = ½ Σ λᵢ wᵢ². With |w0ᵢ| >= 1 and steps · lr · 3.2 < 1, no weight can cross zero
+    # (each step moves a weight at most lr/√(1 − ρ) <= 3.2 lr for ρ <= 0.9, at most about lr
+    # for AdaGrad and AdamW), so every weight shrinks towards zero and the loss never rises.
+    w0 = size * data.draw(hnp.arrays(float, size.shape, elements=st.sampled_from([-1.0, 1.0])))
+    curvature = data.draw(finite_arrays((w0.size,), 0.1, 10))
+    settings_ = {"rho": data.draw(st.floats(0.0, 0.9))} if method is descent.rmsprop else {}
+    run = method(lambda w: curvature * w, w0, lr=lr, steps=steps,
+                 loss=lambda w: 0.5 * float(curvature @ w**2), **settings_)
+    assert not run.diverged and run.w.shape == (steps + 1, w0.size)
+    assert np.all(np.isfinite(run.w)) and np.all(np.isfinite(run.loss))
+    assert np.all(np.diff(run.loss) <= 1e-12 * run.loss[:-1])
+    assert np.all(np.sign(run.w) == np.sign(w0)) and np.all(np.abs(run.w[-1]) <= np.abs(w0))
+
+
+#: For each hyperparameter of the adaptive methods, which methods take it and what is bad.
+FRACTION_OR_BAD = st.one_of(NON_FINITE, st.floats(1.0, 10.0), st.floats(max_value=-1e-12))
+ADAPTIVE_BAD = {
+    "initial_accumulator": ([descent.adagrad],
+                            st.one_of(NON_FINITE, st.floats(max_value=-1e-12))),
+    "epsilon": (ADAPTIVE, NOT_POSITIVE),
+    "rho": ([descent.rmsprop], FRACTION_OR_BAD),
+    "momentum": ([descent.rmsprop], FRACTION_OR_BAD),
+    "weight_decay": ([descent.adamw], st.one_of(NON_FINITE, st.floats(max_value=-1e-12))),
+    "beta1": ([descent.adamw], FRACTION_OR_BAD),
+    "beta2": ([descent.adamw], FRACTION_OR_BAD),
+}
+
+
+@covers(*ADAPTIVE)
+@given(st.sampled_from(sorted(ADAPTIVE_BAD)), st.data())
+def test_adaptive_methods_refuse_bad_hyperparameters(name, data):
+    methods, bad = ADAPTIVE_BAD[name]
+    method = data.draw(st.sampled_from(methods))
+    refused(method, name, bowl, np.ones(2), lr=0.1, steps=1,
+            **{name: data.draw(st.one_of(bad, st.sampled_from(["0.5", None])))})
+
+
+@covers(*ADAPTIVE)
+@given(st.sampled_from(ADAPTIVE), st.sampled_from(["lr", "steps", "limit", "w0", "grad"]),
+       st.data())
+def test_adaptive_methods_refuse_bad_settings(method, name, data):
+    refuse_a_bad_setting(method, name, data)
