@@ -118,16 +118,22 @@ def test_nt_chromium_names_the_browser(tmp_path):
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def _outside_make():
+    """The environment without the settings a running make passes down (as under make test)."""
+    return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+
+
 def test_make_test_checks_prerequisites_before_anything_long(tmp_path):
     """A dry run of make test: the check comes first, before the install, lint and pytest."""
-    result = subprocess.run(["make", "-n", "test"], cwd=ROOT, capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(["make", "--no-print-directory", "-n", "test"], cwd=ROOT,
+                            capture_output=True, text=True, check=True, env=_outside_make())
     lines = [line for line in result.stdout.splitlines() if line.strip()]
     assert "tools/prerequisites.sh auto test" in lines[0]
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_lab_starts_as_root_and_says_so():
-    result = subprocess.run(["make", "-n", "-o", ".venv/.installed", "lab"], cwd=ROOT,
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(["make", "--no-print-directory", "-n", "-o", ".venv/.installed",
+                             "lab"], cwd=ROOT, capture_output=True, text=True, check=True,
+                            env=_outside_make())
     assert "--allow-root" in result.stdout and "Running as root" in result.stdout
