@@ -70,8 +70,8 @@ def pytest_configure(config):
         # and the kernels running at once share the cores.
         if getattr(config.option, "dist", "no") == "load":
             config.option.dist = "loadfile"
-        count = workers if isinstance(workers, int) else _cores()
-        os.environ.setdefault("NT_THREADS", str(max(1, _cores() // max(1, count))))
+        # Each kernel keeps the thread count a learner's run has (all cores): TensorFlow's
+        # results can depend on it, and the notebooks' checks were measured that way.
 
 
 def pytest_report_header(config):
@@ -139,9 +139,10 @@ def pytest_collection_finish(session):
         return
     if not _concurrent():
         return
-    # Two executions share the machine: each kernel gets half the cores, the same number in
-    # both, so that the reproducibility test compares like with like.
-    os.environ.setdefault("NT_THREADS", str(max(1, _cores() // 2)))
+    # Two executions share the machine. Each kernel keeps the thread count a learner's run has
+    # (all cores, unless NT_THREADS says otherwise): TensorFlow's results can depend on it (a
+    # notebook measured with two threads printed other numbers with one), and the notebooks'
+    # checks and the reproducibility test must see what a learner sees.
     BOOK_LOG.parent.mkdir(parents=True, exist_ok=True)
     _book["log"] = BOOK_LOG.open("w", encoding="utf-8")
     _mark("book_build_start")
@@ -153,7 +154,7 @@ def pytest_collection_finish(session):
 def pytest_report_collectionfinish(config, start_path, items):
     if _book["process"] is not None:
         return (f"book build: started in the background (log: {BOOK_LOG.relative_to(ROOT)}); "
-                f"every kernel uses NT_THREADS={os.environ['NT_THREADS']}")
+                f"every kernel uses {os.environ.get('NT_THREADS', 'all cores')} thread(s)")
     return None
 
 
