@@ -95,13 +95,8 @@ def small_cnn(num_classes=10, filters=(16, 32), dense=64, batch_norm=False, name
     >>> model.input_shape, model.count_params()
     ((None, 8, 8, 1), 13706)
     """
-    num_classes = _validate.integer("num_classes", num_classes, minimum=1)
-    dense = _validate.integer("dense", dense, minimum=1)
-    filters = _validate.integers("filters", filters, minimum=1)
-    if len(filters) != 2:
-        raise ValueError(f"filters must give two widths (conv_1, conv_2), got {filters!r}")
+    num_classes, filters, dense = _cnn_sizes(num_classes, filters, dense, name, min_classes=1)
     batch_norm = _validate.flag("batch_norm", batch_norm)
-    _validate.text("name", name)
     keras = _keras()
     layers = keras.layers
     inputs = keras.Input(shape=(8, 8, 1), name="image")
@@ -117,6 +112,17 @@ def small_cnn(num_classes=10, filters=(16, 32), dense=64, batch_norm=False, name
     x = layers.Dense(dense, activation="relu", name="dense_1")(x)
     outputs = layers.Dense(num_classes, activation="softmax", name="head")(x)
     return keras.Model(inputs, outputs, name=name)
+
+
+def _cnn_sizes(num_classes, filters, dense, name, min_classes):
+    """The checked sizes of a two-convolution network: ``(num_classes, filters, dense)``."""
+    num_classes = _validate.integer("num_classes", num_classes, minimum=min_classes)
+    dense = _validate.integer("dense", dense, minimum=1)
+    filters = _validate.integers("filters", filters, minimum=1)
+    if len(filters) != 2:
+        raise ValueError(f"filters must give two widths (conv_1, conv_2), got {filters!r}")
+    _validate.text("name", name)
+    return num_classes, filters, dense
 
 
 def as_images(x):
@@ -152,12 +158,7 @@ def fashion_cnn(num_classes=10, filters=(8, 16), dense=32, name="fashion_cnn"):
     >>> model.input_shape, model.output_shape, model.count_params()
     ((None, 28, 28, 1), (None, 5), 26533)
     """
-    num_classes = _validate.integer("num_classes", num_classes, minimum=2)
-    dense = _validate.integer("dense", dense, minimum=1)
-    filters = _validate.integers("filters", filters, minimum=1)
-    if len(filters) != 2:
-        raise ValueError(f"filters must give two widths (conv_1, conv_2), got {filters!r}")
-    _validate.text("name", name)
+    num_classes, filters, dense = _cnn_sizes(num_classes, filters, dense, name, min_classes=2)
     keras = _keras()
     layers = keras.layers
     inputs = keras.Input(shape=(28, 28, 1), name="image")
