@@ -9,6 +9,7 @@ accumulators visible: a variant with either one changed must *not* match.
 
 import numpy as np
 import pytest
+from test_descent import keras_path
 
 import neurotransfer as nt
 from neurotransfer import descent
@@ -23,18 +24,6 @@ def quad_grad(w):
 
 def tiny_grad(w):
     return 1e-4 * (A @ w)
-
-
-def keras_path(optimizer, grad, w0, steps):
-    """Run a Keras optimiser on one float64 variable with our gradients; every iterate."""
-    import keras
-
-    var = keras.Variable(np.array(w0, dtype=np.float64), dtype="float64")
-    path = [var.numpy().copy()]
-    for _ in range(steps):
-        optimizer.apply_gradients([(keras.ops.convert_to_tensor(grad(var.numpy())), var)])
-        path.append(var.numpy().copy())
-    return np.array(path)
 
 
 @pytest.fixture(scope="module")
