@@ -10,15 +10,18 @@ HTML   := _build/html/index.html
 # namespace with only the loopback interface), to prove that nothing downloads at run time.
 OFFLINE := $(shell unshare -rn true 2>/dev/null && echo "unshare -rn sh -c 'ip link set lo up 2>/dev/null; NT_OFFLINE=1 exec \"\$$0\" \"\$$@\"'")
 
-.PHONY: book book-fast test lint bench seeds serve lab clean help prerequisites-test \
+.PHONY: book book-fast translations test lint bench seeds serve lab clean help prerequisites-test \
 	prerequisites-book
 
 help:
-	@echo "make book       install, run every notebook, build the website into _build/html"
+	@echo "make book       install, run every notebook, build the website (English, and Chinese in
+	@echo "                _build/html/zh_CN) into _build/html"
 	@echo "make test       lint, unit tests and doctests, every notebook as a test, the website"
 	@echo "                build (concurrently with the notebook tests), the website in a browser"
 	@echo "make book-fast  rebuild the website, re-running only notebooks whose code changed"
 	@echo "                (cached; a change under src/ re-runs them all)"
+	@echo "make translations  bring locales/zh_CN up to date with the English text (new messages"
+	@echo "                empty, changed ones fuzzy) for a translator"
 	@echo "make bench      time each phase of the install and of make test, and every notebook"
 	@echo "                alone; writes chapters/appendix/test_phases.md, runtime_table.md"
 	@echo "make seeds      run the notebooks that compare methods on seed sets 5-9 and 10-14"
@@ -41,10 +44,13 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+# Both editions: English in _build/html, Chinese in _build/html/zh_CN (tools/editions.py; each
+# notebook runs once, in the English build, and the Chinese build reuses its outputs).
 book: prerequisites-book $(STAMP)
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python tools/editions.py build
 	@echo
 	@echo "The course is built. Open: file://$(CURDIR)/$(HTML)"
+	@echo "中文版: file://$(CURDIR)/_build/html/zh_CN/index.html"
 	@if [ -z "$$CI" ] && { [ -n "$$DISPLAY" ] || [ "$$(uname)" = Darwin ]; }; then \
 		$(BIN)/python -m webbrowser -t "file://$(CURDIR)/$(HTML)" >/dev/null 2>&1 || true; fi
 
@@ -52,11 +58,16 @@ book: prerequisites-book $(STAMP)
 # folder named after a hash of src/ and requirements.txt, so that a change there re-runs them
 # all). make book, make test and the publishing workflow always execute everything afresh.
 book-fast: prerequisites-book $(STAMP)
-	$(BIN)/jupyter-book build . -W -n --keep-going --config "$$($(BIN)/python tools/book_cache.py)"
+	$(BIN)/python tools/editions.py build --fast
 	@echo "The course is built (cached execution). Open: file://$(CURDIR)/$(HTML)"
 
+# After an edit of the English text: new messages appear untranslated, changed ones fuzzy, in
+# locales/zh_CN/LC_MESSAGES; the test suite fails until each is translated.
+translations: $(STAMP)
+	$(BIN)/python tools/editions.py update
+
 lint: $(STAMP)
-	$(BIN)/ruff check conftest.py src tests chapters tools
+	$(BIN)/ruff check conftest.py src tests chapters tools _ext
 
 # One pytest session: the website build starts in the background as soon as the tests are
 # collected and runs beside the unit tests and nbval; the website tests run after both.

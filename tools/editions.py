@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 import yaml
+from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -53,7 +54,10 @@ EDITIONS = {
             "author": "课程作者",
             "sphinx": {"recursive_update": True,
                        "config": {"language": "zh_CN",
-                                  "html_theme_options": {"search_bar_text": "搜索本书……"}}},
+                                  "html_theme_options": {"search_bar_text": "搜索本书……"},
+                                  # The course hides only code cells' sources (hide-input).
+                                  "nb_code_prompt_show": "显示代码",
+                                  "nb_code_prompt_hide": "隐藏代码"}},
         },
     },
 }
@@ -106,6 +110,30 @@ def write_config(language, cache=None, execute=True, root=ROOT, name=None):
     return path
 
 
+def translated_toc(language, root=ROOT):
+    """``_toc.yml`` with its part captions translated; return the copy's path.
+
+    The captions are messages of the root page's catalogue (``intro.po``), so translators find
+    them there; Sphinx itself does not translate them (the table of contents is inserted after
+    the translation step), so the copy carries them into the build.
+    """
+    root = Path(root)
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    catalogue = root / LOCALES / language / "LC_MESSAGES" / (toc["root"] + ".po")
+    strings = {}
+    if catalogue.exists():
+        with open(catalogue, "rb") as handle:
+            strings = {m.id: m.string for m in read_po(handle)
+                       if m.id and m.string and not m.fuzzy}
+    for part in toc.get("parts", []):
+        if part.get("caption") in strings:
+            part["caption"] = strings[part["caption"]]
+    path = root / BUILD / "editions" / language / "_toc.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
 def _jupyter_book():
     return str(Path(sys.executable).with_name("jupyter-book"))
 
@@ -115,10 +143,16 @@ def _run(command, root):
     return subprocess.run(command, cwd=root).returncode
 
 
-def build(languages=tuple(EDITIONS), fast=False, rebuild_all=False, root=ROOT):
-    """Build each edition in turn; return 0 when all built (the first failure's code otherwise)."""
+def build(languages=tuple(EDITIONS), fast=False, rebuild_all=False, execute=True, root=ROOT):
+    """Build each edition in turn; return 0 when all built (the first failure's code otherwise).
+
+    ``execute=False`` builds the pages without running a notebook (no outputs): a quick look at
+    a translation.
+    """
     root = Path(root)
-    if fast:
+    if not execute:
+        cache = None
+    elif fast:
         book_cache.write_config(root)  # also drops the caches of earlier states of src/
         cache = book_cache.cache_folder(root)
     else:
@@ -126,7 +160,7 @@ def build(languages=tuple(EDITIONS), fast=False, rebuild_all=False, root=ROOT):
         shutil.rmtree(cache, ignore_errors=True)
     times = {}
     for language in languages:
-        config = write_config(language, cache, root=root)
+        config = write_config(language, cache, execute=execute, root=root)
         command = [_jupyter_book(), "build", str(root), "-W", "-n", "--keep-going",
                    "--config", str(config)]
         if rebuild_all:
@@ -134,7 +168,7 @@ def build(languages=tuple(EDITIONS), fast=False, rebuild_all=False, root=ROOT):
         folder = EDITIONS[language]["folder"]
         if folder:
             output = root / BUILD / "editions" / language
-            command += ["--path-output", str(output)]
+            command += ["--path-output", str(output), "--toc", str(translated_toc(language, root))]
         start = time.time()
         code = _run(command, root)
         times[language] = round(time.time() - start, 1)
@@ -144,24 +178,26 @@ def build(languages=tuple(EDITIONS), fast=False, rebuild_all=False, root=ROOT):
             target = root / BUILD / "html" / folder
             shutil.rmtree(target, ignore_errors=True)
             shutil.copytree(output / "_build" / "html", target)
-    RECORD.parent.mkdir(parents=True, exist_ok=True)
-    (root / RECORD).write_text(json.dumps({"seconds": times, "fast": fast}, indent=1))
+    (root / RECORD).parent.mkdir(parents=True, exist_ok=True)
+    (root / RECORD).write_text(json.dumps({"seconds": times, "fast": fast, "executed": execute},
+                                          indent=1))
     print("built: " + ", ".join(f"{lang} in {s} s" for lang, s in times.items()))
     print(f"open: file://{root / BUILD / 'html' / 'index.html'}")
     return 0
 
 
-def extract(root=ROOT):
-    """Write the ``.pot`` message templates of every page into ``_build/gettext``."""
+def extract(root=ROOT, output=None):
+    """Write the ``.pot`` message templates of every page into ``output`` (``_build/gettext``)."""
     root = Path(root)
+    output = Path(output) if output is not None else root / GETTEXT
     config = write_config("en", execute=False, root=root, name="gettext")
-    shutil.rmtree(root / GETTEXT, ignore_errors=True)
+    work = output.parent / (output.name + "-build")
+    shutil.rmtree(output, ignore_errors=True)
     code = _run([_jupyter_book(), "build", str(root), "--builder", "custom",
                  "--custom-builder", "gettext", "--config", str(config), "--path-output",
-                 str(root / BUILD / "editions" / "gettext")], root)
+                 str(work)], root)
     if code == 0:
-        shutil.copytree(root / BUILD / "editions" / "gettext" / "_build" / "gettext",
-                        root / GETTEXT)
+        shutil.copytree(work / "_build" / "gettext", output)
     return code
 
 
@@ -187,13 +223,16 @@ def main(argv=None):
     build_parser.add_argument("--fast", action="store_true",
                               help="keep the execution cache between builds")
     build_parser.add_argument("--all", action="store_true", help="rewrite every page")
+    build_parser.add_argument("--no-execute", action="store_true",
+                              help="run no notebook (pages without outputs: to read a translation)")
     build_parser.add_argument("--languages", nargs="+", default=list(EDITIONS),
                               choices=list(EDITIONS))
     commands.add_parser("extract", help="write the .pot templates into _build/gettext")
     commands.add_parser("update", help="extract and update locales/ with sphinx-intl")
     args = parser.parse_args(argv)
     if args.command == "build":
-        return build(args.languages, fast=args.fast, rebuild_all=args.all)
+        return build(args.languages, fast=args.fast, rebuild_all=args.all,
+                     execute=not args.no_execute)
     return extract() if args.command == "extract" else update()
 
 

@@ -1,4 +1,4 @@
-"""Check the translations in ``locales/``: complete, current, and with the same markup as the source.
+"""Check the translations in ``locales/``: complete, current, with the same markup as the source.
 
 A message passes when its translation is
 
@@ -56,6 +56,12 @@ def markup(text):
             "link targets": links}
 
 
+# A translation is parsed as Markdown on its own: one that starts like a list item ("1. ", "- ")
+# or a heading ("# ") becomes that, Sphinx sees another kind of element than the English one and
+# silently keeps the English. Such a start must be escaped ("1\\. ").
+BLOCK_START = re.compile(r"^(\d+[.)]|[-*+]|#{1,6})(\s|$)")
+
+
 def message_problems(msgid, msgstr, flags=()):
     """What is wrong with one translated message (an empty list when nothing is)."""
     if not msgstr:
@@ -64,6 +70,9 @@ def message_problems(msgid, msgstr, flags=()):
         return ["fuzzy: the English changed since it was translated"]
     source, translation = markup(msgid), markup(msgstr)
     problems = []
+    if BLOCK_START.match(msgstr) and msgstr != msgid:
+        problems.append("starts like a list item or heading: escape it (e.g. 1\\. ) or Sphinx "
+                        "keeps the English")
     for kind in source:
         if source[kind] != translation[kind]:
             missing = source[kind] - translation[kind]
