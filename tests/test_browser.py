@@ -173,6 +173,59 @@ def test_search_for_gradient_finds_a_page(site):
     assert hits >= 1
 
 
+def test_search_for_a_chinese_word_finds_a_page(site):
+    """The Chinese edition's search index is cut into words (jieba): a two-character term hits."""
+    _, base_url, browser = site
+    page = browser.new_page()
+    try:
+        page.goto(base_url + "zh_CN/search.html?q=梯度", wait_until="load")
+        page.wait_for_selector("#search-results ul.search li", timeout=30_000)
+        hits = page.locator("#search-results ul.search li").count()
+    finally:
+        page.close()
+    assert hits >= 1
+
+
+def test_chinese_text_is_drawn_with_a_cjk_font(site):
+    """Without a CJK font every Chinese character is the same empty box: compare two glyphs."""
+    _, base_url, browser = site
+    page = browser.new_page()
+    try:
+        page.goto(base_url + "zh_CN/intro.html", wait_until="load")
+        same = page.evaluate("""() => {
+            const pixels = (text) => {
+                const canvas = document.createElement('canvas');
+                canvas.width = 64; canvas.height = 64;
+                const context = canvas.getContext('2d');
+                context.font = '48px sans-serif';
+                context.fillText(text, 4, 52);
+                return Array.from(context.getImageData(0, 0, 64, 64).data).join(',');
+            };
+            return [pixels('梯') === pixels('\\uE000'), pixels('梯') === pixels('度')];
+        }""")
+    finally:
+        page.close()
+    assert same == [False, False], "Chinese characters are drawn as boxes: install a CJK font " \
+        "(tools/prerequisites.sh install test)"
+
+
+def test_the_language_switch_opens_the_same_page_in_the_other_edition(site):
+    _, base_url, browser = site
+    page = browser.new_page()
+    try:
+        page.goto(base_url + CHAPTER_PAGE, wait_until="load")
+        page.locator("a.nt-language-switch").first.click()
+        page.wait_for_load_state("load")
+        assert page.url == base_url + "zh_CN/" + CHAPTER_PAGE
+        assert page.evaluate("document.documentElement.lang") == "zh-CN"
+        page.locator("a.nt-language-switch").first.click()
+        page.wait_for_load_state("load")
+        assert page.url == base_url + CHAPTER_PAGE
+        assert page.evaluate("document.documentElement.lang") == "en"
+    finally:
+        page.close()
+
+
 def test_reader_features_are_on_a_notebook_page(site):
     root, base_url, browser = site
     page = browser.new_page()
@@ -222,13 +275,16 @@ def test_screenshots_and_readable_figures(site, viewport):
     try:
         for name, url, mode in (("landing", "intro.html", "light"),
                                 ("landing-dark", "intro.html", "dark"),
-                                ("chapter", CHAPTER_PAGE, "light")):
+                                ("chapter", CHAPTER_PAGE, "light"),
+                                ("landing-zh", "zh_CN/intro.html", "light"),
+                                ("chapter-zh", "zh_CN/" + CHAPTER_PAGE, "light")):
             page.goto(base_url + url, wait_until="networkidle")
             page.evaluate(f"localStorage.setItem('mode', '{mode}')")
             page.reload(wait_until="networkidle")
             assert page.evaluate("document.documentElement.dataset.theme") == mode
             page.evaluate("MathJax.startup.promise")
-            page.screenshot(path=shots / f"{name}-{viewport}.png", full_page=(name == "chapter"))
+            page.screenshot(path=shots / f"{name}-{viewport}.png",
+                            full_page=name.startswith("chapter"))
             # The page itself never scrolls sideways ...
             overflow = page.evaluate("document.documentElement.scrollWidth"
                                      " - document.documentElement.clientWidth")
@@ -242,10 +298,10 @@ def test_screenshots_and_readable_figures(site, viewport):
             least = 300 if viewport == "laptop" else 600
             for shown, natural in widths:
                 assert shown >= min(least, natural) - 1, (url, viewport, shown, natural)
-            if widths and name == "chapter":
+            if widths and name.startswith("chapter"):
                 page.locator(".cell_output img").first.scroll_into_view_if_needed()
                 page.wait_for_timeout(500)  # let the scrolled part paint
-                page.screenshot(path=shots / f"chapter-figure-{viewport}.png")
+                page.screenshot(path=shots / f"{name}-figure-{viewport}.png")
     finally:
         page.close()
     assert (shots / f"landing-{viewport}.png").stat().st_size > 5_000

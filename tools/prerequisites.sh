@@ -27,7 +27,7 @@ LIST='make|test book|runs the commands of the README
 python3-venv|test book|creates the virtual environment .venv
 dataset-fashion-mnist|test book|the Fashion-MNIST images (/usr/share/datasets/fashion-mnist)
 chromium|test|the real browser that the website tests drive (/usr/bin/chromium)
-fonts-wqy-microhei|test|a CJK font, so that screenshots show the glossary'"'"'s Chinese terms'
+fonts-wqy-microhei|test|a CJK font, so that screenshots show the Chinese edition and the glossary'"'"'s terms'
 
 FASHION_FILES="train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz"
 
