@@ -4,10 +4,10 @@
   empty artifact folder, to prove that no notebook depends on another having run first.
 - What each notebook prints is recorded, so that it can be compared with the book build's own
   execution of the same notebook (``tests/test_reproducible.py``).
-- The tests that need the built website run last, after one book build. That build starts in
-  the background as soon as the tests are collected and runs while the unit tests and nbval run
-  (two independent executions of every notebook at once, one CPU thread each on a 2-core
-  machine; ``NT_BOOK_CONCURRENT=0`` builds it afterwards instead).
+- The tests that need the built website run last, after one build of both editions (English,
+  then Chinese from the same executed notebooks). That build starts in the background as soon as
+  the tests are collected and runs while the unit tests and nbval run (two independent
+  executions of every notebook at once; ``NT_BOOK_CONCURRENT=0`` builds it afterwards instead).
 - When each phase started and ended is written to ``_build/records/phases.json``, so that
   ``make bench`` can show where the time goes.
 """
@@ -70,8 +70,8 @@ def pytest_configure(config):
         # and the kernels running at once share the cores.
         if getattr(config.option, "dist", "no") == "load":
             config.option.dist = "loadfile"
-        # Each kernel keeps the thread count a learner's run has (all cores): TensorFlow's
-        # results can depend on it, and the notebooks' checks were measured that way.
+        # Each kernel keeps nt.setup()'s fixed thread count (2): TensorFlow's results depend on
+        # it, and the notebooks' checks were measured that way.
 
 
 def pytest_report_header(config):
@@ -139,10 +139,10 @@ def pytest_collection_finish(session):
         return
     if not _concurrent():
         return
-    # Two executions share the machine. Each kernel keeps the thread count a learner's run has
-    # (all cores, unless NT_THREADS says otherwise): TensorFlow's results can depend on it (a
-    # notebook measured with two threads printed other numbers with one), and the notebooks'
-    # checks and the reproducibility test must see what a learner sees.
+    # Two executions share the machine. Each kernel keeps nt.setup()'s fixed thread count (2,
+    # unless NT_THREADS says otherwise): TensorFlow's results depend on it (a notebook measured
+    # with two threads printed other numbers with one), and the notebooks' checks and the
+    # reproducibility test must see what a learner sees.
     BOOK_LOG.parent.mkdir(parents=True, exist_ok=True)
     _book["log"] = BOOK_LOG.open("w", encoding="utf-8")
     _mark("book_build_start")
@@ -154,7 +154,7 @@ def pytest_collection_finish(session):
 def pytest_report_collectionfinish(config, start_path, items):
     if _book["process"] is not None:
         return (f"book build: started in the background (log: {BOOK_LOG.relative_to(ROOT)}); "
-                f"every kernel uses {os.environ.get('NT_THREADS', 'all cores')} thread(s)")
+                f"every kernel uses {os.environ.get('NT_THREADS', '2')} thread(s)")
     return None
 
 

@@ -195,7 +195,7 @@ def extract(root=ROOT, output=None):
     shutil.rmtree(output, ignore_errors=True)
     code = _run([_jupyter_book(), "build", str(root), "--builder", "custom",
                  "--custom-builder", "gettext", "--config", str(config), "--path-output",
-                 str(work)], root)
+                 str(work), "--all"], root)
     if code == 0:
         shutil.copytree(work / "_build" / "gettext", output)
     return code
