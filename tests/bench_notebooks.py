@@ -232,7 +232,8 @@ def phase_report(rows, info):
         f"({cpu_model()}), load average {info['load']:.1f} when the tests started, "
         f"Python {platform.python_version()}. The book build ran "
         + ("in the background while the unit tests and nbval ran, every kernel with "
-           + (f"NT_THREADS={info['threads']}." if info["threads"] else "nt.setup()'s 2 threads per kernel.")
+           + (f"NT_THREADS={info['threads']}." if info["threads"]
+              else "nt.setup()'s 2 threads per kernel.")
            if info["concurrent"]
            else "after the notebooks, not beside them."),
         "",
