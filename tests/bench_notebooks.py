@@ -181,10 +181,11 @@ def measure_phases():
     rows.append(("prerequisites check", wall, cpu))
     ruff = str(Path(sys.executable).with_name("ruff"))
     wall, cpu, _ = _timed([ruff, "check", "--quiet", "conftest.py", "src", "tests", "chapters",
-                           "tools"])
+                           "tools", "_ext"])
     rows.append(("lint", wall, cpu))
     shutil.rmtree(RECORDS / "nbval", ignore_errors=True)
     PHASES.unlink(missing_ok=True)
+    (RECORDS / "editions.json").unlink(missing_ok=True)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     wall, cpu, code = _timed([sys.executable, "-m", "pytest", "-q"])
     phases = json.loads(PHASES.read_text(encoding="utf-8")) if PHASES.exists() else {}
@@ -209,10 +210,12 @@ def measure_phases():
          cpu_span("units_start", "units_end")),
         ("every notebook under nbval", span("nbval_start", "nbval_end"),
          cpu_span("nbval_start", "nbval_end")),
-        ("book build, which executes every notebook again"
+        ("book build of both editions, which executes every notebook again"
          + (" (in the background, beside the two rows above)" if phases.get("concurrent")
             else ""),
          span("book_build_start", "book_build_end"), phases.get("book_build_cpu", nan)),
+        *[(f"&nbsp;&nbsp;of which the {name} edition", seconds, None)
+          for name, seconds in _edition_seconds().items()],
         ("waiting for the book build after nbval",
          max(0.0, build_end - phases.get("nbval_end", build_end)), None),
         ("website tests (pages, links, browser, reproducibility)",
@@ -221,6 +224,16 @@ def measure_phases():
     ]
     return rows, {"exit": code, "load": load, "threads": phases.get("threads"),
                   "concurrent": phases.get("concurrent")}
+
+
+def _edition_seconds():
+    """Wall time of each edition's build in the last test run (tools/editions.py records it)."""
+    record = RECORDS / "editions.json"
+    if not record.exists():
+        return {}
+    names = {"en": "English (executes the notebooks)", "zh_CN": "Chinese (reuses them)"}
+    seconds = json.loads(record.read_text(encoding="utf-8")).get("seconds", {})
+    return {names.get(lang, lang): s for lang, s in seconds.items()}
 
 
 def phase_report(rows, info):
