@@ -64,6 +64,8 @@ def _under_xdist(config):
 def pytest_configure(config):
     config.addinivalue_line("markers", "book: needs the website built by `jupyter-book build`")
     _mark("start")
+    if hasattr(os, "getloadavg"):
+        _phases["load"] = os.getloadavg()[0]  # how busy the machine was when the tests began
     workers = getattr(config.option, "numprocesses", None)
     if workers and not _under_xdist(config):
         # Under pytest -n: a notebook's cells stay together, in order, in one worker's kernel,

@@ -170,8 +170,12 @@ def measure_install():
     return 0 if record["ok"] else 1
 
 
-def measure_phases():
-    """Time the prerequisites check, lint and the test command; return the phase rows."""
+def measure_phases(records=None):
+    """Time the prerequisites check, lint and the test command; return the phase rows.
+
+    With ``records`` (the ``_build/records`` folder of a finished ``make test``, e.g. of a fresh
+    clone), the test command is not run again: its phases are read from there.
+    """
     rows = []
     if INSTALL_RECORD.exists():
         install = json.loads(INSTALL_RECORD.read_text(encoding="utf-8"))
@@ -183,12 +187,18 @@ def measure_phases():
     wall, cpu, _ = _timed([ruff, "check", "--quiet", "conftest.py", "src", "tests", "chapters",
                            "tools", "_ext"])
     rows.append(("lint", wall, cpu))
-    shutil.rmtree(RECORDS / "nbval", ignore_errors=True)
-    PHASES.unlink(missing_ok=True)
-    (RECORDS / "editions.json").unlink(missing_ok=True)
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    wall, cpu, code = _timed([sys.executable, "-m", "pytest", "-q"])
-    phases = json.loads(PHASES.read_text(encoding="utf-8")) if PHASES.exists() else {}
+    if records is None:
+        shutil.rmtree(RECORDS / "nbval", ignore_errors=True)
+        PHASES.unlink(missing_ok=True)
+        (RECORDS / "editions.json").unlink(missing_ok=True)
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        wall, cpu, code = _timed([sys.executable, "-m", "pytest", "-q"])
+        phases = json.loads(PHASES.read_text(encoding="utf-8")) if PHASES.exists() else {}
+    else:
+        phases = json.loads((Path(records) / "phases.json").read_text(encoding="utf-8"))
+        load, code = phases.get("load", float("nan")), phases.get("exitstatus", 1)
+        wall = phases["end"] - phases["start"]
+        cpu = phases["end_cpu"] - phases["start_cpu"]
 
     def span(a, b):
         return phases[b] - phases[a] if a in phases and b in phases else float("nan")
@@ -215,7 +225,7 @@ def measure_phases():
             else ""),
          span("book_build_start", "book_build_end"), phases.get("book_build_cpu", nan)),
         *[(f"&nbsp;&nbsp;of which the {name} edition", seconds, None)
-          for name, seconds in _edition_seconds().items()],
+          for name, seconds in _edition_seconds(records).items()],
         ("waiting for the book build after nbval",
          max(0.0, build_end - phases.get("nbval_end", build_end)), None),
         ("website tests (pages, links, browser, reproducibility)",
@@ -226,9 +236,9 @@ def measure_phases():
                   "concurrent": phases.get("concurrent")}
 
 
-def _edition_seconds():
+def _edition_seconds(records=None):
     """Wall time of each edition's build in the last test run (tools/editions.py records it)."""
-    record = RECORDS / "editions.json"
+    record = Path(records or RECORDS) / "editions.json"
     if not record.exists():
         return {}
     names = {"en": "English (executes the notebooks)", "zh_CN": "Chinese (reuses them)"}
@@ -275,6 +285,9 @@ def main():
     parser.add_argument("--skip-test", action="store_true", help="leave out the test phases")
     parser.add_argument("--skip-notebooks", action="store_true",
                         help="leave out the notebooks run alone")
+    parser.add_argument("--records", type=Path,
+                        help="read the test command's phases from this _build/records folder of "
+                             "a finished make test instead of running it again")
     args = parser.parse_args()
     if args.one:
         error, peak_mb = run_one(args.one)
@@ -284,7 +297,7 @@ def main():
         return measure_install()
     status = 0
     if not args.skip_test:
-        rows, info = measure_phases()
+        rows, info = measure_phases(args.records)
         markdown = phase_report(rows, info)
         PHASE_TABLE.write_text(markdown, encoding="utf-8")
         print(markdown)
