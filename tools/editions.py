@@ -57,7 +57,11 @@ EDITIONS = {
                                   "html_theme_options": {"search_bar_text": "搜索本书……"},
                                   # The course hides only code cells' sources (hide-input).
                                   "nb_code_prompt_show": "显示代码",
-                                  "nb_code_prompt_hide": "隐藏代码"}},
+                                  "nb_code_prompt_hide": "隐藏代码",
+                                  # Exercise solutions' toggle (sphinx-togglebutton has no
+                                  # Chinese of its own).
+                                  "togglebutton_hint": "点击显示",
+                                  "togglebutton_hint_hide": "点击隐藏"}},
         },
     },
 }
