@@ -107,7 +107,7 @@ def missing_from_catalogues(pot_folder, catalogues=CATALOGUES):
         have = set()
         if po.exists():
             with open(po, "rb") as handle:
-                have = {m.id for m in read_po(handle) if m.id and not m.obsolete}
+                have = {m.id for m in read_po(handle) if m.id}  # obsolete ones are apart
         missing += [(str(page), msgid) for msgid in sorted(wanted - have, key=str)]
     return missing
 
