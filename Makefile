@@ -19,7 +19,7 @@ help:
 	@echo "make test       lint, unit tests and doctests, every notebook as a test, the website"
 	@echo "                build (concurrently with the notebook tests), the website in a browser"
 	@echo "make book-fast  rebuild the website, re-running only notebooks whose code changed"
-	@echo "                (cached; a change under src/ re-runs them all)"
+	@echo "                (cached; a change under src/ re-runs them all; LANGUAGES=en: English only)"
 	@echo "make translations  bring locales/zh_CN up to date with the English text (new messages"
 	@echo "                empty, changed ones fuzzy) for a translator"
 	@echo "make bench      time each phase of the install and of make test, and every notebook"
@@ -58,7 +58,7 @@ book: prerequisites-book $(STAMP)
 # folder named after a hash of src/ and requirements.txt, so that a change there re-runs them
 # all). make book, make test and the publishing workflow always execute everything afresh.
 book-fast: prerequisites-book $(STAMP)
-	$(BIN)/python tools/editions.py build --fast
+	$(BIN)/python tools/editions.py build --fast $(if $(LANGUAGES),--languages $(LANGUAGES))
 	@echo "The course is built (cached execution). Open: file://$(CURDIR)/$(HTML)"
 
 # After an edit of the English text: new messages appear untranslated, changed ones fuzzy, in
