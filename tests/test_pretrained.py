@@ -75,3 +75,48 @@ def test_a_fashion_model_is_built_on_demand_verified_and_reloaded(tmp_path):
     assert 0.7 < accuracy < 0.95  # five similar kinds of top: far above chance (0.2)
     again = pretrained.load_pretrained("fashion_tops_cnn", folder=tmp_path)
     assert pretrained.accuracy(again, x, y) == accuracy
+
+
+def _keras_names():
+    from keras.src.backend.common import global_state
+
+    return dict(global_state.get_global_attribute("object_name_uids") or {})
+
+
+def test_a_model_built_now_and_one_loaded_from_its_file_leave_the_same_state(tmp_path):
+    """Building a missing model must not change what the notebook does next: the same layer
+    names (they reach the last digits of later sums) and the same random sequences."""
+    import collections
+    import random
+
+    import keras
+    from keras.src.backend.common import global_state
+
+    nt.setup(seed=0)
+    keras.layers.Dense(2)  # the notebook has made something already
+    names, python = _keras_names(), random.getstate()
+    numpy_state = np.random.get_state()  # noqa: NPY002
+    after = []
+    for _ in ("built now", "loaded from the file"):
+        global_state.set_global_attribute("object_name_uids",
+                                          collections.defaultdict(int, names))
+        random.setstate(python)
+        np.random.set_state(numpy_state)  # noqa: NPY002
+        nt.pretrained.load_pretrained("digits_mlp", folder=tmp_path)
+        after.append((_keras_names(), random.getstate(),
+                      np.random.get_state()[1].tolist()))  # noqa: NPY002
+    assert after[0] == after[1]
+
+
+def test_the_weights_do_not_depend_on_what_was_built_before(tmp_path):
+    import keras
+
+    nt.setup(seed=0)
+    first = nt.pretrained.save_pretrained(nt.pretrained.pretrain("digits_mlp"), "digits_mlp",
+                                          tmp_path / "a")
+    for _ in range(5):
+        keras.layers.Dense(3)
+    keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    second = nt.pretrained.save_pretrained(nt.pretrained.pretrain("digits_mlp"), "digits_mlp",
+                                           tmp_path / "b")
+    assert nt.pretrained.sha256(first) == nt.pretrained.sha256(second)

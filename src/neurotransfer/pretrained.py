@@ -19,6 +19,8 @@ Examples
  'fashion_mixed_cnn', 'fashion_tops_cnn']
 """
 
+import collections
+import copy
 import hashlib
 import os
 import random
@@ -222,13 +224,23 @@ def pretrain(name, model=None, seed=0):
     global random state of the notebook that triggers it. Building a model draws from
     Python's :mod:`random` (Keras seeds its initializers from it), so that state and NumPy's
     global state are saved first and restored afterwards: the notebook's random sequence
-    continues as if this call had not happened.
+    continues as if this call had not happened. So are Keras' counters of automatic object
+    names: training names its own optimizer, loss and metric objects, and without the reset
+    every layer made afterwards would get another name than after loading the same weights
+    from the file (TensorFlow's graph rewrites can order sums by op name, so the names reach
+    the last digits of later results). The model is built and trained with fresh counters,
+    so its weights do not depend on what the calling notebook made before.
     """
     _check_name(name)
     seed = _validate.seed("seed", seed)
     recipe = PRETRAINED[name]
     python_state, numpy_state = random.getstate(), np.random.get_state()  # noqa: NPY002
+    names = _name_counters()
     try:
+        # Keras numbers automatic names (dense, dense_1, ...) per process, and the names reach
+        # the last digits of training's sums: start from fresh counters, so the weights are
+        # the same whichever notebook builds them, after whatever it made before.
+        _restore_name_counters(collections.defaultdict(int))
         model = recipe.build() if model is None else _validate.keras_model("model", model)
         training.reinitialise(model, seed=seed)
         x, y = source_data(name)
@@ -237,7 +249,23 @@ def pretrain(name, model=None, seed=0):
     finally:
         random.setstate(python_state)
         np.random.set_state(numpy_state)  # noqa: NPY002
+        _restore_name_counters(names)
     return model
+
+
+def _name_counters():
+    """A copy of Keras' counters of automatic object names (``dense_3``)."""
+    from keras.src.backend.common import global_state
+
+    counters = global_state.get_global_attribute("object_name_uids")
+    return collections.defaultdict(int, copy.deepcopy(dict(counters or {})))
+
+
+def _restore_name_counters(saved):
+    """Put Keras' name counters back as :func:`_name_counters` saw them."""
+    from keras.src.backend.common import global_state
+
+    global_state.set_global_attribute("object_name_uids", saved)
 
 
 def load_pretrained(name, folder=None):
@@ -259,10 +287,18 @@ def load_pretrained(name, folder=None):
     """
     _check_name(name)
     weights, _ = paths(name, folder)
-    model = PRETRAINED[name].build()
     if not weights.is_file():
         _check_writable(weights.parent)  # before training, not after it
-        save_pretrained(pretrain(name, model), name, folder)
+        # A copy of its own is trained and saved, and the names Keras gave its training
+        # objects are taken back: the model returned below is then made exactly as after a
+        # plain load (same random state, same layer names), so a notebook prints the same
+        # numbers whether the file was there or was built just now.
+        names = _name_counters()
+        try:
+            save_pretrained(pretrain(name), name, folder)
+        finally:
+            _restore_name_counters(names)
+    model = PRETRAINED[name].build()
     verify(weights)
     model.load_weights(weights)  # HDF5 arrays only: nothing in the file is executed
     model.compile(loss="sparse_categorical_crossentropy", metrics=["accuracy"])
