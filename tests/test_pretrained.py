@@ -120,3 +120,26 @@ def test_the_weights_do_not_depend_on_what_was_built_before(tmp_path):
     second = nt.pretrained.save_pretrained(nt.pretrained.pretrain("digits_mlp"), "digits_mlp",
                                            tmp_path / "b")
     assert nt.pretrained.sha256(first) == nt.pretrained.sha256(second)
+
+
+def _pretrain_warnings(threads):
+    """The RuntimeWarnings of pretraining a small model in a new process with ``threads``."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import warnings, neurotransfer as nt\n"
+            f"nt.setup(seed=0, threads={threads})\n"
+            "with warnings.catch_warnings(record=True) as seen:\n"
+            "    warnings.simplefilter('always')\n"
+            "    nt.pretrained.pretrain('digits_0to4_mlp')\n"
+            "print([str(w.message) for w in seen if w.category is RuntimeWarning])\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}, check=True)
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_pretraining_warns_when_the_thread_count_is_not_the_courses():
+    assert _pretrain_warnings(nt.repro.DEFAULT_THREADS) == "[]"
+    message = _pretrain_warnings(1)
+    assert "with 1 TensorFlow thread(s)" in message and "differ" in message

@@ -25,13 +25,14 @@ import hashlib
 import os
 import random
 import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
-from neurotransfer import _validate, data, models, training
+from neurotransfer import _validate, data, models, repro, training
 
 SUFFIX = ".weights.h5"
 
@@ -230,9 +231,15 @@ def pretrain(name, model=None, seed=0):
     from the file (TensorFlow's graph rewrites can order sums by op name, so the names reach
     the last digits of later results). The model is built and trained with fresh counters,
     so its weights do not depend on what the calling notebook made before.
+
+    TensorFlow's thread count reaches the last digits too: trained with another count than
+    :data:`neurotransfer.repro.DEFAULT_THREADS` (see :func:`neurotransfer.setup`), the
+    weights differ from those the course's numbers were checked with, and a
+    ``RuntimeWarning`` says so.
     """
     _check_name(name)
     seed = _validate.seed("seed", seed)
+    _warn_about_threads(name)
     recipe = PRETRAINED[name]
     python_state, numpy_state = random.getstate(), np.random.get_state()  # noqa: NPY002
     names = _name_counters()
@@ -251,6 +258,20 @@ def pretrain(name, model=None, seed=0):
         np.random.set_state(numpy_state)  # noqa: NPY002
         _restore_name_counters(names)
     return model
+
+
+def _warn_about_threads(name):
+    """Warn when TensorFlow runs with another thread count than the course's checks used."""
+    import tensorflow as tf
+
+    used = tf.config.threading.get_intra_op_parallelism_threads() or repro._cores()
+    if used != repro.DEFAULT_THREADS:
+        warnings.warn(
+            f"pretraining {name!r} with {used} TensorFlow thread(s): its weights differ in the "
+            f"last digits from the course's, which were made with {repro.DEFAULT_THREADS}, so "
+            f"numbers a notebook checks may differ too; restart the kernel and call "
+            f"nt.setup() (threads={repro.DEFAULT_THREADS}) before anything else",
+            RuntimeWarning, stacklevel=3)
 
 
 def _name_counters():
