@@ -204,8 +204,8 @@ class PageReport:
         return found
 
 
-def visit(context, base_url, url, wait_until="load"):
-    """Open ``url`` in a new tab of ``context``; record requests, errors, images and math."""
+def _open(context, base_url, url):
+    """Start loading ``url`` in a new tab of ``context``, recording what it does; return both."""
     report = PageReport(url)
     page = context.new_page()
 
@@ -225,12 +225,47 @@ def visit(context, base_url, url, wait_until="load"):
         f"{m.text} at {m.location.get('url', '')}"))
     page.on("pageerror", lambda e: report.page_errors.append(str(e)))
     try:
-        page.goto(url, wait_until=wait_until)
+        page.goto(url, wait_until="commit")
+    except Exception:
+        page.close()
+        raise
+    return page, report
+
+
+def _finish(page, report):
+    """Wait until the tab has loaded and its network is idle; inspect it; close it."""
+    try:
+        page.wait_for_load_state("load")
         page.wait_for_load_state("networkidle")
         report.facts = page.evaluate(_INSPECT)
     finally:
         page.close()
     return report
+
+
+def visit(context, base_url, url):
+    """Open ``url`` in a new tab of ``context``; record requests, errors, images and math."""
+    return _finish(*_open(context, base_url, url))
+
+
+def visit_all(context, base_url, urls, at_once=4):
+    """:func:`visit` every URL, ``at_once`` tabs loading side by side; yield each report.
+
+    Each tab waits for its own network to fall idle (half a second without a request), and
+    these waits overlap, which makes a site of many pages several times faster to check. A
+    report holds only what its own tab did.
+    """
+    opened = []
+    try:
+        for url in urls:
+            opened.append(_open(context, base_url, url))
+            if len(opened) == at_once:
+                yield _finish(*opened.pop(0))
+        while opened:
+            yield _finish(*opened.pop(0))
+    finally:
+        for page, _ in opened:
+            page.close()
 
 
 def is_local(url, base_url):

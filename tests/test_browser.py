@@ -25,6 +25,7 @@ from browser_support import (
     serve_offline,
     site_pages,
     visit,
+    visit_all,
 )
 
 pytestmark = pytest.mark.book
@@ -99,6 +100,19 @@ def test_browser_check_finds_a_missing_image_errors_and_a_foreign_request(broken
     assert any("missing.png (HTTP 404)" in p for p in bad), bad
 
 
+def test_pages_loading_side_by_side_keep_their_problems_apart(broken_site, browser):
+    # Tabs load at once in the full-site check: each report must hold its own tab's problems.
+    with serve_offline(browser, broken_site) as base_url:
+        urls = [base_url + name for name in ("bad.html", "good.html", "bad.html")]
+        reports = list(visit_all(browser, base_url, urls, at_once=3))
+    assert [r.url for r in reports] == urls
+    alone = reports[1].problems()
+    assert alone == ["math not typeset: 1 of 1 math elements have no MathJax output"], alone
+    for bad in (reports[0].problems(), reports[2].problems()):
+        assert sum("undefinedFunction" in p for p in bad) == 1, bad
+        assert sum("missing.png (HTTP 404)" in p for p in bad) == 1, bad
+
+
 def test_browser_check_finds_untypeset_math(broken_site, browser):
     # good.html has a formula but no MathJax: the page must be reported as not typeset.
     with serve(broken_site) as base_url:
@@ -133,9 +147,9 @@ def test_every_internal_link_resolves(built_book):
 def test_every_page_loads_cleanly_in_chromium(site):
     root, base_url, browser = site
     problems, math_pages = {}, 0
-    for page in site_pages(root):
-        name = page.relative_to(root).as_posix()
-        report = visit(browser, base_url, base_url + name)
+    urls = [base_url + page.relative_to(root).as_posix() for page in site_pages(root)]
+    for report in visit_all(browser, base_url, urls):
+        name = report.url.removeprefix(base_url)
         if found := report.problems():
             problems[name] = found
         math_pages += bool(report.facts.get("math"))
