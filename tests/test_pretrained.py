@@ -140,6 +140,16 @@ def _pretrain_warnings(threads):
 
 
 def test_pretraining_warns_when_the_thread_count_is_not_the_courses():
-    assert _pretrain_warnings(nt.repro.DEFAULT_THREADS) == "[]"
-    message = _pretrain_warnings(1)
+    import warnings
+
+    import tensorflow as tf
+
+    nt.setup(seed=0)
+    used = tf.config.threading.get_intra_op_parallelism_threads() or nt.repro._cores()
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        pretrained.pretrain("digits_0to4_mlp")
+    warned = [w for w in seen if "TensorFlow thread" in str(w.message)]
+    assert len(warned) == (used != nt.repro.DEFAULT_THREADS)
+    message = _pretrain_warnings(1)  # a new process, where one thread can still be chosen
     assert "with 1 TensorFlow thread(s)" in message and "differ" in message
