@@ -116,8 +116,12 @@ _book = {"process": None, "log": None, "env": None}
 
 
 def _book_command():
-    """Both editions, every page rewritten; each notebook runs once (in the English build)."""
-    return [sys.executable, str(ROOT / "tools" / "editions.py"), "build", "--all"]
+    """Both editions, every page rewritten; each notebook runs once, into the cache both read.
+
+    One notebook at a time: beside nbval's one kernel, that keeps two cores busy until both
+    end together (``make book``, alone on the machine, runs one per core).
+    """
+    return [sys.executable, str(ROOT / "tools" / "editions.py"), "build", "--all", "--jobs", "1"]
 
 
 def _book_env():

@@ -224,7 +224,7 @@ def measure_phases(records=None):
          + (" (in the background, beside the two rows above)" if phases.get("concurrent")
             else ""),
          span("book_build_start", "book_build_end"), phases.get("book_build_cpu", nan)),
-        *[(f"&nbsp;&nbsp;of which the {name} edition", seconds, None)
+        *[(f"&nbsp;&nbsp;of which {name}", seconds, None)
           for name, seconds in _edition_seconds(records).items()],
         ("waiting for the book build after nbval",
          max(0.0, build_end - phases.get("nbval_end", build_end)), None),
@@ -241,7 +241,8 @@ def _edition_seconds(records=None):
     record = Path(records or RECORDS) / "editions.json"
     if not record.exists():
         return {}
-    names = {"en": "English (executes the notebooks)", "zh_CN": "Chinese (reuses them)"}
+    names = {"notebooks": "executing every notebook, into the cache both editions read",
+             "en": "the English edition's pages", "zh_CN": "the Chinese edition's pages"}
     seconds = json.loads(record.read_text(encoding="utf-8")).get("seconds", {})
     return {names.get(lang, lang): s for lang, s in seconds.items()}
 

@@ -31,10 +31,13 @@ def test_the_phases_of_a_finished_run_are_read_from_its_records(tmp_path):
               "book_end_cpu": 820.0, "end": 481.0, "end_cpu": 821.0, "exitstatus": 0,
               "concurrent": True, "threads": None, "load": 0.3}
     (tmp_path / "phases.json").write_text(json.dumps(phases))
-    (tmp_path / "editions.json").write_text(json.dumps({"seconds": {"en": 380.0, "zh_CN": 35.0}}))
+    (tmp_path / "editions.json").write_text(json.dumps(
+        {"seconds": {"notebooks": 340.0, "en": 40.0, "zh_CN": 35.0}}))
     rows, info = bench_notebooks.measure_phases(tmp_path)
     table = dict((name, wall) for name, wall, _ in rows)
     assert table["**pytest, all of the above together**"] == 481.0
     assert table["every notebook under nbval"] == 335.0
-    assert table["&nbsp;&nbsp;of which the Chinese (reuses them) edition"] == 35.0
+    assert table["&nbsp;&nbsp;of which the Chinese edition's pages"] == 35.0
+    assert table["&nbsp;&nbsp;of which executing every notebook, into the cache both editions "
+                 "read"] == 340.0
     assert info["exit"] == 0 and info["load"] == 0.3

@@ -1,9 +1,10 @@
 """Same machine, same numbers: the nbval run and the book build print identical results.
 
 The test command executes every notebook twice: first under nbval (shuffled order, each from an
-empty artifact folder), then in the book build. Each execution's text outputs are compared cell
-by cell, so any number that changes between two runs (an unseeded generator, a nondeterministic
-kernel, a result that depends on a cached file) fails here.
+empty artifact folder), then in the book build (into the jupyter-cache folder whose outputs both
+editions' pages show). Each execution's text outputs are compared cell by cell, so any number
+that changes between two runs (an unseeded generator, a nondeterministic kernel, a result that
+depends on a cached file) fails here.
 
 A cell tagged ``wall-clock`` only reports how long something took on this machine; it is left out
 of the comparison (the hygiene rules forbid asserts in such a cell, so no claim can hide there).
@@ -11,9 +12,11 @@ of the comparison (the hygiene rules forbid asserts in such a cell, so no claim 
 
 import json
 
+import editions
 import nbformat
 import pytest
-from notebook_rules import NBVAL_RECORDS, WALL_CLOCK, notebooks_on_disk, text_outputs
+from jupyter_cache import get_cache
+from notebook_rules import NBVAL_RECORDS, ROOT, WALL_CLOCK, notebooks_on_disk, text_outputs
 
 pytestmark = pytest.mark.book
 
@@ -25,8 +28,12 @@ def test_book_build_reproduces_the_nbval_run(notebook, built_book):
         pytest.fail(f"no nbval record for {notebook}: run the notebooks and the book build "
                     "in one pytest session (`make test`)", pytrace=False)
     first = json.loads(record.read_text(encoding="utf-8"))
-    executed = built_book.parent / "jupyter_execute" / notebook
-    nb = nbformat.read(executed, as_version=4)
+    # The book build's execution, as its pages show it: from the cache both editions read.
+    cache = get_cache(str(built_book.parent.parent / editions.FRESH_CACHE))
+    try:
+        _, nb = cache.merge_match_into_notebook(nbformat.read(ROOT / notebook, as_version=4))
+    except KeyError:
+        pytest.fail(f"{notebook} is not in the book build's execution cache", pytrace=False)
     code = [c for c in nb.cells if c.cell_type == "code"]
     second = [text_outputs(c.outputs) for c in code]
     assert len(first) == len(second), "the two executions ran a different number of cells"

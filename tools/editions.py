@@ -5,15 +5,17 @@ Sphinx's ``language = "zh_CN"`` and the translations in ``locales/zh_CN/LC_MESSA
 catalogue per page, Sphinx's standard gettext workflow). Jupyter Book 1 has no language option, so
 each edition is a ``jupyter-book build`` with its own copy of ``_config.yml``
 (``_build/editions/<language>/_config.yml``). Both copies execute notebooks through one
-jupyter-cache folder: the English build runs every notebook (in a new, empty cache unless
-``--fast``), the Chinese build finds every notebook there and runs none.
+jupyter-cache folder. Before the English build, every notebook that folder lacks is executed,
+``--jobs`` at a time (each in a fresh kernel in its own folder, as Jupyter Book would run it), and
+stored there (in a new, empty cache unless ``--fast``); the builds then find every notebook in
+the cache and run none.
 
 Commands (run with the course's Python, ``.venv/bin/python tools/editions.py ...``):
 
-``build [--fast] [--all] [--languages en zh_CN]``
+``build [--fast] [--all] [--jobs N] [--languages en zh_CN]``
     Build the editions. Without ``--fast`` the cache starts empty (``make book``, ``make test``,
     publishing); with it, the cache of ``tools/book_cache.py`` is kept between builds
-    (``make book-fast``).
+    (``make book-fast``). ``--jobs``: notebooks executed at once (default: the cores).
 ``extract``
     Write the message templates (``.pot``) of every page into ``_build/gettext``.
 ``update``
@@ -24,10 +26,13 @@ Commands (run with the course's Python, ``.venv/bin/python tools/editions.py ...
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import yaml
@@ -147,7 +152,83 @@ def _run(command, root):
     return subprocess.run(command, cwd=root).returncode
 
 
-def build(languages=tuple(EDITIONS), fast=False, rebuild_all=False, execute=True, root=ROOT):
+def course_notebooks(root=ROOT):
+    """The notebooks the table of contents lists (``chapters/<part>/<number>_*.ipynb``)."""
+    return sorted(Path(root).glob("chapters/*/[0-9]*.ipynb"))
+
+
+def _cores():
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def _start_worker(parent, log):
+    """Give this worker's kernels an artifact folder of their own (pretrained weights), and
+    send their start-up log lines to ``log`` instead of the terminal."""
+    os.environ["NEUROTRANSFER_HOME"] = tempfile.mkdtemp(prefix="worker-", dir=parent)
+    with open(log, "a", encoding="utf-8") as stream:
+        os.dup2(stream.fileno(), 2)
+
+
+def _execute(path, timeout, allow_errors):
+    """Execute one notebook as Jupyter Book's cache mode does: its folder as working folder."""
+    import nbformat
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    nb = nbformat.read(path, as_version=4)
+    result = single_nb_execution(nb, cwd=str(Path(path).parent), timeout=timeout,
+                                 allow_errors=allow_errors, meta_override=True)
+    return nb, result.time, (None if result.err is None else result.exc_string)
+
+
+def execute_into_cache(cache, notebooks, jobs, timeout=300, allow_errors=False):
+    """Execute every notebook of ``notebooks`` that ``cache`` lacks, ``jobs`` at a time.
+
+    Each runs in a fresh kernel with its folder as working folder, the way Jupyter Book's
+    ``execute_notebooks: cache`` would run it, and its outputs are stored in the jupyter-cache
+    folder ``cache``, where the book build then finds them (the kernels' own log lines go to
+    ``kernels.log`` beside it). Every kernel keeps
+    ``nt.setup()``'s fixed thread count, so running several at once changes no number (the
+    test suite compares every output with a separate run). Each worker process gets its own
+    artifact folder, so that two notebooks never write the same weights file at once.
+    A notebook that fails is not stored: the book build runs it again and reports the error.
+    Returns the number of notebooks executed.
+    """
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    store = get_cache(str(cache))
+    todo = []
+    for path in notebooks:
+        try:
+            store.match_cache_notebook(nbformat.read(path, as_version=4))
+        except KeyError:
+            todo.append(Path(path))
+    if not todo:
+        return 0
+    jobs = max(1, min(int(jobs), len(todo)))
+    print(f"executing {len(todo)} notebook(s), {jobs} at a time", flush=True)
+    log = Path(cache).parent / "kernels.log"
+    log.write_text("", encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="nt-artifacts-") as parent, ProcessPoolExecutor(
+            jobs, initializer=_start_worker, initargs=(parent, str(log))) as pool:
+        runs = [pool.submit(_execute, str(path), timeout, allow_errors) for path in todo]
+        for path, run in zip(todo, runs, strict=True):
+            nb, seconds, error = run.result()
+            name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+            if error is not None:
+                print(f"  {name}: failed (the book build runs it again and shows why)",
+                      flush=True)
+                continue
+            store.cache_notebook_bundle(
+                CacheBundleIn(nb, str(path), data={"execution_seconds": seconds}),
+                check_validity=False, overwrite=True)
+            print(f"  {name}: {seconds:.1f} s", flush=True)
+    return len(todo)
+
+
+def build(languages=tuple(EDITIONS), fast=False, rebuild_all=False, execute=True, root=ROOT,
+          jobs=None):
     """Build each edition in turn; return 0 when all built (the first failure's code otherwise).
 
     ``execute=False`` builds the pages without running a notebook (no outputs): a quick look at
@@ -163,6 +244,13 @@ def build(languages=tuple(EDITIONS), fast=False, rebuild_all=False, execute=True
         cache = root / FRESH_CACHE
         shutil.rmtree(cache, ignore_errors=True)
     times = {}
+    if cache is not None:
+        settings = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))["execute"]
+        start = time.time()
+        execute_into_cache(cache, course_notebooks(root), jobs or _cores(),
+                           timeout=settings.get("timeout", 300),
+                           allow_errors=settings.get("allow_errors", False))
+        times["notebooks"] = round(time.time() - start, 1)
     for language in languages:
         config = write_config(language, cache, execute=execute, root=root)
         command = [_jupyter_book(), "build", str(root), "-W", "-n", "--keep-going",
@@ -229,14 +317,18 @@ def main(argv=None):
     build_parser.add_argument("--all", action="store_true", help="rewrite every page")
     build_parser.add_argument("--no-execute", action="store_true",
                               help="run no notebook (pages without outputs: to read a translation)")
+    build_parser.add_argument("--jobs", type=int, default=None,
+                              help="notebooks executed at once (default: the number of cores)")
     build_parser.add_argument("--languages", nargs="+", default=list(EDITIONS),
                               choices=list(EDITIONS))
     commands.add_parser("extract", help="write the .pot templates into _build/gettext")
     commands.add_parser("update", help="extract and update locales/ with sphinx-intl")
     args = parser.parse_args(argv)
     if args.command == "build":
+        if args.jobs is not None and args.jobs < 1:
+            parser.error(f"--jobs must be a positive integer, got {args.jobs}")
         return build(args.languages, fast=args.fast, rebuild_all=args.all,
-                     execute=not args.no_execute)
+                     execute=not args.no_execute, jobs=args.jobs)
     return extract() if args.command == "extract" else update()
 
 
