@@ -45,7 +45,7 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 # Both editions: English in _build/html, Chinese in _build/html/zh_CN (tools/editions.py; each
-# notebook runs once, in the English build, and the Chinese build reuses its outputs).
+# notebook runs once, one per core at a time, at most four, into a cache both editions read).
 book: prerequisites-book $(STAMP)
 	$(BIN)/python tools/editions.py build
 	@echo

@@ -49,3 +49,10 @@ def test_the_course_notebooks_are_those_the_table_of_contents_lists():
     found = {p.relative_to(editions.ROOT).as_posix() for p in editions.course_notebooks()}
     assert "chapters/01_neurons/00_toolkit.ipynb" in found and len(found) >= 20
     assert all(p.startswith("chapters/") and p.endswith(".ipynb") for p in found)
+
+
+@pytest.mark.parametrize(("cores", "jobs"), [(1, 1), (2, 2), (16, editions.MAX_DEFAULT_JOBS)])
+def test_one_notebook_per_core_at_most_four(monkeypatch, cores, jobs):
+    monkeypatch.setattr(editions.os, "sched_getaffinity", lambda pid: set(range(cores)),
+                        raising=False)
+    assert editions.default_jobs() == jobs

@@ -15,7 +15,8 @@ Commands (run with the course's Python, ``.venv/bin/python tools/editions.py ...
 ``build [--fast] [--all] [--jobs N] [--languages en zh_CN]``
     Build the editions. Without ``--fast`` the cache starts empty (``make book``, ``make test``,
     publishing); with it, the cache of ``tools/book_cache.py`` is kept between builds
-    (``make book-fast``). ``--jobs``: notebooks executed at once (default: the cores).
+    (``make book-fast``). ``--jobs``: notebooks executed at once (default: one per core, at
+    most four).
 ``extract``
     Write the message templates (``.pot``) of every page into ``_build/gettext``.
 ``update``
@@ -157,8 +158,15 @@ def course_notebooks(root=ROOT):
     return sorted(Path(root).glob("chapters/*/[0-9]*.ipynb"))
 
 
-def _cores():
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+#: At most this many notebooks run at once by default: each kernel needs up to 1.5 GB of memory.
+MAX_DEFAULT_JOBS = 4
+
+
+def default_jobs():
+    """One notebook per core (a kernel keeps about one core busy), at most
+    :data:`MAX_DEFAULT_JOBS`."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cores or 1, MAX_DEFAULT_JOBS))
 
 
 def _start_worker(parent, log):
@@ -247,7 +255,7 @@ def build(languages=tuple(EDITIONS), fast=False, rebuild_all=False, execute=True
     if cache is not None:
         settings = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))["execute"]
         start = time.time()
-        execute_into_cache(cache, course_notebooks(root), jobs or _cores(),
+        execute_into_cache(cache, course_notebooks(root), jobs or default_jobs(),
                            timeout=settings.get("timeout", 300),
                            allow_errors=settings.get("allow_errors", False))
         times["notebooks"] = round(time.time() - start, 1)
@@ -318,7 +326,7 @@ def main(argv=None):
     build_parser.add_argument("--no-execute", action="store_true",
                               help="run no notebook (pages without outputs: to read a translation)")
     build_parser.add_argument("--jobs", type=int, default=None,
-                              help="notebooks executed at once (default: the number of cores)")
+                              help="notebooks executed at once (default: one per core, at most 4)")
     build_parser.add_argument("--languages", nargs="+", default=list(EDITIONS),
                               choices=list(EDITIONS))
     commands.add_parser("extract", help="write the .pot templates into _build/gettext")
