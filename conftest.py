@@ -231,6 +231,17 @@ def pytest_sessionfinish(session, exitstatus):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.fixture(scope="module")
+def keras():
+    """Keras, after ``nt.setup(seed=0)`` afresh in each test module that asks for it."""
+    import neurotransfer as nt
+
+    nt.setup(seed=0)
+    import keras
+
+    return keras
+
+
 @pytest.fixture(scope="session")
 def built_book():
     """Build the website once per test session, with warnings as errors; return its folder.

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 from test_descent import keras_path
 
-import neurotransfer as nt
 from neurotransfer import descent
 
 A = np.diag([1.0, 4.0, 10.0])
@@ -24,14 +23,6 @@ def quad_grad(w):
 
 def tiny_grad(w):
     return 1e-4 * (A @ w)
-
-
-@pytest.fixture(scope="module")
-def keras():
-    nt.setup(seed=0)
-    import keras
-
-    return keras
 
 
 def close(ours, reference):

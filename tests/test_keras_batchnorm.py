@@ -7,17 +7,8 @@ layer of a functional model, overriding a ``training=False`` written when the mo
 """
 
 import numpy as np
-import pytest
 
 import neurotransfer as nt
-
-
-@pytest.fixture(scope="module")
-def keras():
-    nt.setup(seed=0)
-    import keras
-
-    return keras
 
 
 def _data():

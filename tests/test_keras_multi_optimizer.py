@@ -15,14 +15,6 @@ import neurotransfer as nt
 from neurotransfer import models, training, transfer
 
 
-@pytest.fixture(scope="module")
-def keras():
-    nt.setup(seed=0)
-    import keras
-
-    return keras
-
-
 def _data():
     rng = np.random.default_rng(0)
     return rng.random((20, 64)).astype("float32"), np.arange(20) % 3
