@@ -125,7 +125,8 @@ def _book_command():
 
 
 def _book_env():
-    """The book build's environment: its own new artifact folder."""
+    """The book build's environment: its own new artifact folder (for a notebook that Jupyter
+    Book itself executes; tools/editions.py gives each kernel it runs a folder of its own)."""
     if _book["env"] is None:
         _book["env"] = {**os.environ,
                         "NEUROTRANSFER_HOME": _fresh_artifact_folder("nt-artifacts-book-")}
@@ -246,10 +247,10 @@ def keras():
 def built_book():
     """Build the website once per test session, with warnings as errors; return its folder.
 
-    The build executes every notebook again, in a fresh kernel each, sharing one new artifact
-    folder. It has usually been running in the background since the tests were collected; this
-    waits for it. While working on the site tests, ``NT_PREBUILT_BOOK=path/to/html`` reuses a
-    finished build.
+    The build executes every notebook again, in a fresh kernel each (the kernels that run at
+    once each with an artifact folder of their own). It has usually been running in the
+    background since the tests were collected; this waits for it. While working on the site
+    tests, ``NT_PREBUILT_BOOK=path/to/html`` reuses a finished build.
     """
     _flush_record()
     if os.environ.get("NT_PREBUILT_BOOK"):

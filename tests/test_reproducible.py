@@ -29,7 +29,10 @@ def test_book_build_reproduces_the_nbval_run(notebook, built_book):
                     "in one pytest session (`make test`)", pytrace=False)
     first = json.loads(record.read_text(encoding="utf-8"))
     # The book build's execution, as its pages show it: from the cache both editions read.
-    cache = get_cache(str(built_book.parent.parent / editions.FRESH_CACHE))
+    folder = built_book.parent.parent / editions.FRESH_CACHE
+    if not folder.is_dir():
+        pytest.fail(f"the book build left no execution cache at {folder}", pytrace=False)
+    cache = get_cache(str(folder))
     try:
         _, nb = cache.merge_match_into_notebook(nbformat.read(ROOT / notebook, as_version=4))
     except KeyError:

@@ -6,9 +6,9 @@ catalogue per page, Sphinx's standard gettext workflow). Jupyter Book 1 has no l
 each edition is a ``jupyter-book build`` with its own copy of ``_config.yml``
 (``_build/editions/<language>/_config.yml``). Both copies execute notebooks through one
 jupyter-cache folder. Before the English build, every notebook that folder lacks is executed,
-``--jobs`` at a time (each in a fresh kernel in its own folder, as Jupyter Book would run it), and
-stored there (in a new, empty cache unless ``--fast``); the builds then find every notebook in
-the cache and run none.
+``--jobs`` at a time (each in a process and fresh kernel of its own, from its own folder, as Jupyter
+Book would run it), and stored there (in a new, empty cache unless ``--fast``); the builds then find
+every notebook in the cache and run none.
 
 Commands (run with the course's Python, ``.venv/bin/python tools/editions.py ...``):
 
@@ -29,11 +29,11 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import yaml
@@ -169,37 +169,54 @@ def default_jobs():
     return max(1, min(cores or 1, MAX_DEFAULT_JOBS))
 
 
-def _start_worker(parent, log):
-    """Give this worker's kernels an artifact folder of their own (pretrained weights), and
-    send their start-up log lines to ``log`` instead of the terminal."""
-    os.environ["NEUROTRANSFER_HOME"] = tempfile.mkdtemp(prefix="worker-", dir=parent)
-    with open(log, "a", encoding="utf-8") as stream:
-        os.dup2(stream.fileno(), 2)
+class ExecutionFailed(RuntimeError):
+    """A notebook failed while the notebooks ran into the cache (message: which, and why)."""
 
 
-def _execute(path, timeout, allow_errors):
-    """Execute one notebook as Jupyter Book's cache mode does: its folder as working folder."""
+def execute_one(path, output, timeout, allow_errors):
+    """Execute one notebook as Jupyter Book's cache mode does (its folder as working folder)
+    and write it, with its outputs, to ``output``. Runs in a process of its own."""
     import nbformat
     from jupyter_cache.executors.utils import single_nb_execution
 
     nb = nbformat.read(path, as_version=4)
     result = single_nb_execution(nb, cwd=str(Path(path).parent), timeout=timeout,
                                  allow_errors=allow_errors, meta_override=True)
-    return nb, result.time, (None if result.err is None else result.exc_string)
+    if result.err is not None:
+        print(result.exc_string, file=sys.stderr)
+        return 1
+    nb.metadata["execution_seconds"] = result.time
+    nbformat.write(nb, output)
+    return 0
 
 
-def execute_into_cache(cache, notebooks, jobs, timeout=300, allow_errors=False):
+def _check_settings(settings):
+    """Refuse the Jupyter Book execution settings that :func:`execute_into_cache` does not copy."""
+    unsupported = {key: settings[key] for key in ("run_in_temp", "exclude_patterns")
+                   if settings.get(key)}
+    if unsupported:
+        raise ValueError(f"execute_into_cache runs notebooks in their own folders, all of them; "
+                         f"_config.yml asks for {unsupported}: teach it that first")
+
+
+def _tail(path, lines=60):
+    text = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    return "\n".join(text[-lines:])
+
+
+def execute_into_cache(cache, notebooks, jobs, timeout=30, allow_errors=False):
     """Execute every notebook of ``notebooks`` that ``cache`` lacks, ``jobs`` at a time.
 
-    Each runs in a fresh kernel with its folder as working folder, the way Jupyter Book's
-    ``execute_notebooks: cache`` would run it, and its outputs are stored in the jupyter-cache
-    folder ``cache``, where the book build then finds them (the kernels' own log lines go to
-    ``kernels.log`` beside it). Every kernel keeps
+    Each runs in a process of its own, in a fresh kernel with its folder as working folder, the
+    way Jupyter Book's ``execute_notebooks: cache`` would run it, and its outputs are stored in
+    the jupyter-cache folder ``cache``, where the book build then finds them. Every kernel keeps
     ``nt.setup()``'s fixed thread count, so running several at once changes no number (the
-    test suite compares every output with a separate run). Each worker process gets its own
-    artifact folder, so that two notebooks never write the same weights file at once.
-    A notebook that fails is not stored: the book build runs it again and reports the error.
-    Returns the number of notebooks executed.
+    test suite compares every output with a separate run). The kernels running at once each
+    have an artifact folder of their own, so that two never write the same weights file.
+
+    The first notebook that fails stops the others and raises :class:`ExecutionFailed` with
+    its name and the end of its error output. An interrupt stops them too, each shutting its
+    kernel down. Returns the number of notebooks executed.
     """
     import nbformat
     from jupyter_cache import get_cache
@@ -208,30 +225,61 @@ def execute_into_cache(cache, notebooks, jobs, timeout=300, allow_errors=False):
     store = get_cache(str(cache))
     todo = []
     for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        if "mystnb" in nb.metadata:  # its own execution settings: Jupyter Book runs it
+            continue
         try:
-            store.match_cache_notebook(nbformat.read(path, as_version=4))
+            store.match_cache_notebook(nb)
         except KeyError:
             todo.append(Path(path))
     if not todo:
         return 0
     jobs = max(1, min(int(jobs), len(todo)))
     print(f"executing {len(todo)} notebook(s), {jobs} at a time", flush=True)
-    log = Path(cache).parent / "kernels.log"
-    log.write_text("", encoding="utf-8")
-    with tempfile.TemporaryDirectory(prefix="nt-artifacts-") as parent, ProcessPoolExecutor(
-            jobs, initializer=_start_worker, initargs=(parent, str(log))) as pool:
-        runs = [pool.submit(_execute, str(path), timeout, allow_errors) for path in todo]
-        for path, run in zip(todo, runs, strict=True):
-            nb, seconds, error = run.result()
-            name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
-            if error is not None:
-                print(f"  {name}: failed (the book build runs it again and shows why)",
-                      flush=True)
-                continue
-            store.cache_notebook_bundle(
-                CacheBundleIn(nb, str(path), data={"execution_seconds": seconds}),
-                check_validity=False, overwrite=True)
-            print(f"  {name}: {seconds:.1f} s", flush=True)
+    waiting, running = list(todo), {}
+    with tempfile.TemporaryDirectory(prefix="nt-notebooks-") as work:
+        work = Path(work)
+        slots = [work / f"artifacts-{i}" for i in range(jobs)]  # one per kernel running at once
+        try:
+            while waiting or running:
+                free = [s for s in slots if s not in {r["slot"] for r in running.values()}]
+                while waiting and free:
+                    path, slot = waiting.pop(0), free.pop(0)
+                    slot.mkdir(exist_ok=True)
+                    stem = work / f"{len(todo) - len(waiting)}-{path.stem}"
+                    log = stem.with_suffix(".log").open("w", encoding="utf-8")
+                    command = [sys.executable, str(Path(__file__).resolve()), "execute-one",
+                               str(path), str(stem.with_suffix(".ipynb")), "--timeout",
+                               str(timeout)] + (["--allow-errors"] if allow_errors else [])
+                    process = subprocess.Popen(
+                        command, stdout=log, stderr=subprocess.STDOUT,
+                        env={**os.environ, "NEUROTRANSFER_HOME": str(slot)})
+                    running[process] = {"path": path, "slot": slot, "stem": stem, "log": log}
+                time.sleep(0.2)
+                for process in [p for p in running if p.poll() is not None]:
+                    run = running.pop(process)
+                    run["log"].close()
+                    name = (run["path"].relative_to(ROOT) if run["path"].is_relative_to(ROOT)
+                            else run["path"])
+                    if process.returncode != 0:
+                        raise ExecutionFailed(f"{name} failed while the notebooks ran:\n"
+                                              + _tail(run["stem"].with_suffix(".log")))
+                    nb = nbformat.read(run["stem"].with_suffix(".ipynb"), as_version=4)
+                    seconds = nb.metadata.pop("execution_seconds")
+                    store.cache_notebook_bundle(
+                        CacheBundleIn(nb, str(run["path"]), data={"execution_seconds": seconds}),
+                        check_validity=False, overwrite=True)
+                    print(f"  {name}: {seconds:.1f} s", flush=True)
+        finally:
+            for process in running:  # a failure or an interrupt: stop the others cleanly
+                process.terminate()
+            for process, run in running.items():
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+                run["log"].close()
     return len(todo)
 
 
@@ -254,10 +302,15 @@ def build(languages=tuple(EDITIONS), fast=False, rebuild_all=False, execute=True
     times = {}
     if cache is not None:
         settings = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))["execute"]
+        _check_settings(settings)
         start = time.time()
-        execute_into_cache(cache, course_notebooks(root), jobs or default_jobs(),
-                           timeout=settings.get("timeout", 300),
-                           allow_errors=settings.get("allow_errors", False))
+        try:  # Jupyter Book's defaults where _config.yml is silent
+            execute_into_cache(cache, course_notebooks(root), jobs or default_jobs(),
+                               timeout=settings.get("timeout", 30),
+                               allow_errors=settings.get("allow_errors", False))
+        except ExecutionFailed as error:
+            print(error, file=sys.stderr, flush=True)
+            return 1
         times["notebooks"] = round(time.time() - start, 1)
     for language in languages:
         config = write_config(language, cache, execute=execute, root=root)
@@ -329,9 +382,16 @@ def main(argv=None):
                               help="notebooks executed at once (default: one per core, at most 4)")
     build_parser.add_argument("--languages", nargs="+", default=list(EDITIONS),
                               choices=list(EDITIONS))
+    one = commands.add_parser("execute-one", help=argparse.SUPPRESS)
+    one.add_argument("notebook")
+    one.add_argument("output")
+    one.add_argument("--timeout", type=int, required=True)
+    one.add_argument("--allow-errors", action="store_true")
     commands.add_parser("extract", help="write the .pot templates into _build/gettext")
     commands.add_parser("update", help="extract and update locales/ with sphinx-intl")
     args = parser.parse_args(argv)
+    if args.command == "execute-one":
+        return execute_one(args.notebook, args.output, args.timeout, args.allow_errors)
     if args.command == "build":
         if args.jobs is not None and args.jobs < 1:
             parser.error(f"--jobs must be a positive integer, got {args.jobs}")
@@ -340,5 +400,11 @@ def main(argv=None):
     return extract() if args.command == "extract" else update()
 
 
+def _stop(signum, frame):
+    """SIGTERM (make test stopping the build) ends this process as Ctrl-C would: cleanly."""
+    sys.exit(128 + signum)
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _stop)
     sys.exit(main())
