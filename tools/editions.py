@@ -239,10 +239,9 @@ def execute_into_cache(cache, notebooks, jobs, timeout=30, allow_errors=False):
     waiting, running = list(todo), {}
     with tempfile.TemporaryDirectory(prefix="nt-notebooks-") as work:
         work = Path(work)
-        slots = [work / f"artifacts-{i}" for i in range(jobs)]  # one per kernel running at once
+        free = [work / f"artifacts-{i}" for i in range(jobs)]  # one per kernel running at once
         try:
             while waiting or running:
-                free = [s for s in slots if s not in {r["slot"] for r in running.values()}]
                 while waiting and free:
                     path, slot = waiting.pop(0), free.pop(0)
                     slot.mkdir(exist_ok=True)
@@ -259,6 +258,7 @@ def execute_into_cache(cache, notebooks, jobs, timeout=30, allow_errors=False):
                 for process in [p for p in running if p.poll() is not None]:
                     run = running.pop(process)
                     run["log"].close()
+                    free.append(run["slot"])
                     name = (run["path"].relative_to(ROOT) if run["path"].is_relative_to(ROOT)
                             else run["path"])
                     if process.returncode != 0:
