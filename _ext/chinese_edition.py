@@ -4,10 +4,10 @@ Both leave every page and the search index exactly as Sphinx 7.4 writes them.
 
 - **Translated nodes belong to their page.** Sphinx parses each translated message as a small
   document of its own and moves the nodes it makes into the page. Those nodes still point to the
-  small document, whose settings hold the whole build environment, so every page's cached
-  doctree carried a pickled copy of it (about 3 MB a page, against 40 kB in English) and reading
-  them back took longer than writing the pages. The nodes are pointed at their page before the
-  doctree is saved.
+  small document, whose settings hold the whole build environment, so every translated page's
+  cached doctree carried a pickled copy of it (about 3 MB a page, against 40 kB in English), and
+  saving and reading back those copies took more than a quarter of the Chinese pages' build. The
+  nodes are pointed at their page before the doctree is saved.
 - **The search index looks words up in a set.** Sphinx's Chinese indexer
   (``sphinx.search.zh.SearchChinese``) keeps every Latin word it has met in a list and asks that
   list, for each word it indexes, whether the word is in it. The same words are kept in a set

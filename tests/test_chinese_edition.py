@@ -4,6 +4,7 @@ The search index gives Sphinx's own answers, and a translated page's saved doctr
 that page, not the build environment of a small document Sphinx parsed a message in.
 """
 
+import io
 import pickle
 import sys
 
@@ -56,11 +57,44 @@ def test_translated_nodes_are_pointed_at_their_page():
     text = nodes.Text("翻译")
     text.document = message
     paragraph += text
-    page += paragraph
+    # Placed as Sphinx's translation places them: as children, without updating their document.
+    page.children.append(paragraph)
+    paragraph.parent = page
+    assert paragraph.document is message
     assert len(pickle.dumps(page)) > 100_000  # the message's settings come along
     chinese_edition.point_translated_nodes_at_their_page(None, page)
     assert paragraph.document is page and text.document is page
     assert len(pickle.dumps(page)) < 10_000
+
+
+def test_the_extension_replaces_sphinxs_chinese_search():
+    class App:
+        def __init__(self):
+            self.languages, self.events = [], []
+
+        def add_search_language(self, cls):
+            self.languages.append(cls)
+
+        def connect(self, event, handler):
+            self.events.append((event, handler))
+
+    app = App()
+    chinese_edition.setup(app)
+    # Sphinx looks "zh_CN" up as "zh", the key the registered class replaces.
+    assert [cls.lang for cls in app.languages] == [SearchChinese.lang] == ["zh"]
+    assert app.events == [("doctree-read", chinese_edition.point_translated_nodes_at_their_page)]
+
+
+class _Unpickler(pickle.Unpickler):
+    """Loads a doctree and notes every class it had to create on the way."""
+
+    def __init__(self, data):
+        super().__init__(io.BytesIO(data))
+        self.classes = set()
+
+    def find_class(self, module, name):
+        self.classes.add(f"{module}.{name}")
+        return super().find_class(module, name)
 
 
 @pytest.mark.book
@@ -69,7 +103,10 @@ def test_no_saved_chinese_page_holds_another_document(built_book):
     files = sorted(doctrees.rglob("*.doctree"))
     assert len(files) >= 30, f"expected the Chinese edition's doctrees in {doctrees}"
     for path in files:
-        doctree = pickle.loads(path.read_bytes())
+        loader = _Unpickler(path.read_bytes())
+        doctree = loader.load()
+        assert "sphinx.environment.BuildEnvironment" not in loader.classes, (
+            f"{path.relative_to(doctrees)} carries the build environment")
         foreign = [node for node in doctree.findall()
                    if getattr(node, "_document", None) not in (None, doctree)]
         assert not foreign, (f"{path.relative_to(doctrees)} keeps {len(foreign)} nodes "
