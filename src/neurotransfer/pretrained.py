@@ -262,9 +262,7 @@ def pretrain(name, model=None, seed=0):
 
 def _warn_about_threads(name):
     """Warn when TensorFlow runs with another thread count than the course's checks used."""
-    import tensorflow as tf
-
-    used = tf.config.threading.get_intra_op_parallelism_threads() or repro._cores()
+    used = repro._threads_in_use()
     if used != repro.DEFAULT_THREADS:
         warnings.warn(
             f"pretraining {name!r} with {used} TensorFlow thread(s): its weights differ in the "

@@ -39,6 +39,13 @@ def _cores():
     return os.cpu_count() or 1
 
 
+def _threads_in_use():
+    """The thread count TensorFlow runs with (its setting 0 means one per core)."""
+    import tensorflow as tf
+
+    return tf.config.threading.get_intra_op_parallelism_threads() or _cores()
+
+
 def _threads_from_environment():
     """The thread count set by ``NT_THREADS``, or ``None`` when it is unset."""
     text = os.environ.get(THREADS_VARIABLE, "").strip()
@@ -107,7 +114,7 @@ def setup(seed=0, threads=None):
             threading.set_inter_op_parallelism_threads(wanted)
         except RuntimeError:  # TensorFlow already running: its count stays
             pass
-    threads = threading.get_intra_op_parallelism_threads() or _cores()  # 0: TF's default
+    threads = _threads_in_use()
     if asked is not None and threads != asked:
         warnings.warn(f"threads={asked} cannot take effect: TensorFlow is already running "
                       f"with {threads} thread(s); restart the kernel and call setup() first",
