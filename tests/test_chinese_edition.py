@@ -19,6 +19,7 @@ from sphinx.search.zh import SearchChinese
 sys.path.insert(0, str(ROOT / "_ext"))
 
 import chinese_edition  # noqa: E402
+import editions  # noqa: E402
 
 TEXT = ("梯度下降 uses the MSE and the ReLU; SGD with momentum, Adam and LP-FT "
         "fine-tune a pretrained CNN. 迁移学习 reuses features. Acronyms: ABS, BN, MLP.")
@@ -99,7 +100,8 @@ class _Unpickler(pickle.Unpickler):
 
 @pytest.mark.book
 def test_no_saved_chinese_page_holds_another_document(built_book):
-    doctrees = built_book.parent.parent / "_build" / "editions" / "zh_CN" / "_build" / ".doctrees"
+    edition = built_book.parent.parent / editions.BUILD / "editions" / "zh_CN"
+    doctrees = edition / "_build" / ".doctrees"
     files = sorted(doctrees.rglob("*.doctree"))
     assert len(files) >= 30, f"expected the Chinese edition's doctrees in {doctrees}"
     for path in files:
