@@ -10,7 +10,7 @@ import editions
 import nbformat
 import pytest
 from jupyter_cache import get_cache
-from notebook_rules import ROOT
+from notebook_rules import ROOT, notebooks_on_disk
 
 
 def _notebook(folder, name, *sources):
@@ -109,3 +109,6 @@ def test_the_course_notebooks_are_those_the_table_of_contents_lists():
     found = {p.relative_to(editions.ROOT).as_posix() for p in editions.course_notebooks()}
     assert "chapters/01_neurons/00_toolkit.ipynb" in found and len(found) >= 20
     assert all(p.startswith("chapters/") and p.endswith(".ipynb") for p in found)
+    # The same notebooks that nbval runs and the reproducibility test compares: a notebook
+    # outside this list would be executed by Jupyter Book itself, one after another.
+    assert found == {p.as_posix() for p in notebooks_on_disk()}
