@@ -142,10 +142,8 @@ def _pretrain_warnings(threads):
 def test_pretraining_warns_when_the_thread_count_is_not_the_courses():
     import warnings
 
-    import tensorflow as tf
-
     nt.setup(seed=0)
-    used = tf.config.threading.get_intra_op_parallelism_threads() or nt.repro._cores()
+    used = nt.repro._threads_in_use()
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         pretrained.pretrain("digits_0to4_mlp")
